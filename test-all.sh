@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: the Maven reactor (unit, Quarkus and integration tests against real
+# PostgreSQL, Mosquitto and Kafka), the contracts and workflow (forge, bun, anvil) and the dashboard (vitest).
+# Needs PostgreSQL on 127.0.0.1:5432 and an MQTT broker on 127.0.0.1:1883 (`.ci/run` checks and starts them).
+set -uo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+SUMMARY=$(mktemp)
+status=0
+
+step() {
+    local name=$1
+    shift
+    echo "==> ${name}"
+    if "$@"; then
+        echo "${name}: ok" >>"$SUMMARY"
+    else
+        echo "${name}: FAILED" >>"$SUMMARY"
+        status=1
+    fi
+}
+
+if [ -x contracts/test.sh ]; then
+    step "contracts (forge + workflow)" contracts/test.sh
+fi
+if [ -f dashboard/package.json ]; then
+    step "dashboard (vitest)" bash -c 'cd dashboard && npm ci --no-audit --no-fund && npm test'
+fi
+step "maven reactor" mvn -B verify "$@"
+
+echo "==> summary"
+cat "$SUMMARY"
+# One closing line in the plain form, counting the Maven test reports.
+python3 - "$ROOT" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+root = sys.argv[1]
+passed = failed = skipped = 0
+for path in glob.glob(root + "/**/target/*-reports/TEST-*.xml", recursive=True):
+    suite = ET.parse(path).getroot()
+    tests, fail, err, skip = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+    failed += fail + err
+    skipped += skip
+    passed += tests - fail - err - skip
+print(f"maven: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+rm -f "$SUMMARY"
+exit $status
