@@ -92,9 +92,12 @@ contract LocalForwarder is Ownable {
     /// @param reportContext Opaque context bound into the signed hash. @param signatures f + 1 signatures r||s||v.
     /// @dev Reverts InvalidReport, InvalidConfig, InvalidSignatureCount, InvalidSignature, InvalidSigner,
     ///      DuplicateSigner, AlreadyAttempted. The receiver's own revert is caught and reported as result = false.
-    function report(address receiver, bytes calldata rawReport, bytes calldata reportContext, bytes[] calldata signatures)
-        external
-    {
+    function report(
+        address receiver,
+        bytes calldata rawReport,
+        bytes calldata reportContext,
+        bytes[] calldata signatures
+    ) external {
         if (rawReport.length < METADATA_LENGTH) revert InvalidReport();
         bytes32 executionId = bytes32(rawReport[1:33]);
         uint64 configId = uint64(bytes8(rawReport[37:45]));
@@ -107,9 +110,8 @@ contract LocalForwarder is Ownable {
 
         bool success;
         if (ERC165Checker.supportsInterface(receiver, type(IReceiver).interfaceId)) {
-            try IReceiver(receiver).onReport(
-                rawReport[FORWARDER_METADATA_LENGTH:METADATA_LENGTH], rawReport[METADATA_LENGTH:]
-            ) {
+            try IReceiver(receiver)
+                .onReport(rawReport[FORWARDER_METADATA_LENGTH:METADATA_LENGTH], rawReport[METADATA_LENGTH:]) {
                 success = true;
             } catch {
                 success = false;
@@ -152,9 +154,8 @@ contract LocalForwarder is Ownable {
         for (uint256 i = 0; i < signatures.length; ++i) {
             bytes calldata signature = signatures[i];
             if (signature.length != SIGNATURE_LENGTH) revert InvalidSignature(signature);
-            (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(
-                digest, uint8(signature[64]) + 27, bytes32(signature[0:32]), bytes32(signature[32:64])
-            );
+            (address signer, ECDSA.RecoverError err,) =
+                ECDSA.tryRecover(digest, uint8(signature[64]) + 27, bytes32(signature[0:32]), bytes32(signature[32:64]));
             if (err != ECDSA.RecoverError.NoError) revert InvalidSignature(signature);
             if (!_isSigner[configId][signer]) revert InvalidSigner(signer);
             for (uint256 j = 0; j < i; ++j) {

@@ -26,7 +26,8 @@ contract WattWitnessAnchor is IReceiver, Ownable2Step {
     }
 
     /// @notice One device key (P-256 public key X||Y) of an installation. Times are block timestamps (Unix s);
-    ///         retiredAt is 0 while the key is current.
+    ///         retiredAt is 0 while the key is current. meterId records the meter MAC the device was installed on;
+    ///         it is informational (verification rules, like the reading-format verifier, do not bind it).
     struct DeviceKey {
         bytes32 x;
         bytes32 y;
@@ -45,7 +46,6 @@ contract WattWitnessAnchor is IReceiver, Ownable2Step {
         ReservedFlags,
         EnergyRange,
         UnknownDevice,
-        MeterMismatch,
         KeyRetired,
         SignatureLength,
         SignatureRange,
@@ -175,26 +175,20 @@ contract WattWitnessAnchor is IReceiver, Ownable2Step {
         if (name != workflowName) revert WrongWorkflowName(workflowName, name);
         if (report.length != REPORT_LENGTH) revert ReportLength(report.length);
 
-        (uint256 id, bytes32 root, uint256 count, uint256 first, uint256 last) =
-            abi.decode(report, (uint256, bytes32, uint256, uint256, uint256));
-        if (id > type(uint64).max || count > type(uint32).max || first > type(uint64).max || last > type(uint64).max) {
-            revert ReportFieldOutOfRange();
-        }
+        (uint64 batchId, Batch memory batch) = _decodeReport(report);
         uint64 expected = lastBatchId + 1;
-        if (id != expected) revert UnexpectedBatchId(expected, uint64(id));
-        if (count == 0) revert EmptyBatch();
-        if (root == bytes32(0)) revert ZeroMerkleRoot();
-        if (first > last) revert ReadingTimesOutOfOrder(uint64(first), uint64(last));
-
-        _batches[expected] = Batch({
-            merkleRoot: root,
-            readingCount: uint32(count),
-            firstReadingTime: uint64(first),
-            lastReadingTime: uint64(last),
-            anchoredAt: uint64(block.timestamp)
-        });
-        lastBatchId = expected;
-        emit BatchAnchored(expected, root, uint32(count), uint64(first), uint64(last), workflowId);
+        if (batchId != expected) revert UnexpectedBatchId(expected, batchId);
+        if (batch.readingCount == 0) revert EmptyBatch();
+        if (batch.merkleRoot == bytes32(0)) revert ZeroMerkleRoot();
+        if (batch.firstReadingTime > batch.lastReadingTime) {
+            revert ReadingTimesOutOfOrder(batch.firstReadingTime, batch.lastReadingTime);
+        }
+        batch.anchoredAt = uint64(block.timestamp);
+        _batches[batchId] = batch;
+        lastBatchId = batchId;
+        emit BatchAnchored(
+            batchId, batch.merkleRoot, batch.readingCount, batch.firstReadingTime, batch.lastReadingTime, workflowId
+        );
     }
 
     /// @inheritdoc IERC165
@@ -221,7 +215,7 @@ contract WattWitnessAnchor is IReceiver, Ownable2Step {
 
     /// @notice Same checks as verifyReading, giving the first failing rule.
     /// @dev Order: batch, message format (length, magic/version, reserved flags, energy <= 2^63-1), device key
-    ///      (known, meter matches, not retired before the reading time), signature form (64 bytes, r and s in
+    ///      (known, not retired before the reading time), signature form (64 bytes, r and s in
     ///      [1, n-1], low S), Merkle proof, signature.
     function checkReading(bytes calldata message, bytes calldata signature, uint64 batchId, bytes32[] calldata proof)
         public
@@ -230,29 +224,21 @@ contract WattWitnessAnchor is IReceiver, Ownable2Step {
     {
         bytes32 root = _batches[batchId].merkleRoot;
         if (root == bytes32(0)) return ReadingStatus.UnknownBatch;
-        if (message.length != ReadingMessage.LENGTH) return ReadingStatus.MessageLength;
-        if (ReadingMessage.magicAndVersion(message) != ReadingMessage.MAGIC_AND_VERSION) {
-            return ReadingStatus.MagicOrVersion;
-        }
-        if (ReadingMessage.flags(message) & ~ReadingMessage.DEFINED_FLAGS != 0) return ReadingStatus.ReservedFlags;
-        if (ReadingMessage.energyMwh(message) > uint64(type(int64).max)) return ReadingStatus.EnergyRange;
-
+        ReadingStatus status = _checkMessage(message);
+        if (status != ReadingStatus.Valid) return status;
         DeviceKey storage key = _deviceKeys[ReadingMessage.deviceId(message)];
-        if (key.installationId == 0) return ReadingStatus.UnknownDevice;
-        if (key.meterId != ReadingMessage.meterId(message)) return ReadingStatus.MeterMismatch;
-        uint64 retiredAt = key.retiredAt;
-        if (retiredAt != 0 && ReadingMessage.timestampMs(message) / 1000 > int64(retiredAt)) {
-            return ReadingStatus.KeyRetired;
-        }
-
-        if (signature.length != 64) return ReadingStatus.SignatureLength;
-        uint256 r = uint256(bytes32(signature[0:32]));
-        uint256 s = uint256(bytes32(signature[32:64]));
-        if (r == 0 || r >= P256Verifier.N || s == 0 || s >= P256Verifier.N) return ReadingStatus.SignatureRange;
-        if (s > P256Verifier.HALF_N) return ReadingStatus.HighS;
-
+        status = _checkKey(key, message);
+        if (status != ReadingStatus.Valid) return status;
+        status = _checkSignatureForm(signature);
+        if (status != ReadingStatus.Valid) return status;
         if (!MerkleProof.verifyCalldata(proof, root, leafHash(message, signature))) return ReadingStatus.NotInBatch;
-        if (!P256Verifier.verify(sha256(message), r, s, uint256(key.x), uint256(key.y))) {
+        if (!P256Verifier.verify(
+                sha256(message),
+                uint256(bytes32(signature[0:32])),
+                uint256(bytes32(signature[32:64])),
+                uint256(key.x),
+                uint256(key.y)
+            )) {
             return ReadingStatus.BadSignature;
         }
         return ReadingStatus.Valid;
@@ -364,6 +350,51 @@ contract WattWitnessAnchor is IReceiver, Ownable2Step {
     }
 
     // ------------------------------------------------------------------ internal
+
+    /// @dev Decodes abi.encode(uint64, bytes32, uint32, uint64, uint64) with a custom error for out-of-range words.
+    function _decodeReport(bytes calldata report) private pure returns (uint64 batchId, Batch memory batch) {
+        (uint256 id, bytes32 root, uint256 count, uint256 first, uint256 last) =
+            abi.decode(report, (uint256, bytes32, uint256, uint256, uint256));
+        if (id > type(uint64).max || count > type(uint32).max || first > type(uint64).max || last > type(uint64).max) {
+            revert ReportFieldOutOfRange();
+        }
+        // forge-lint: disable-start(unsafe-typecast)
+        // Each cast is safe: the range of every word was checked just above.
+        batchId = uint64(id);
+        batch.merkleRoot = root;
+        batch.readingCount = uint32(count);
+        batch.firstReadingTime = uint64(first);
+        batch.lastReadingTime = uint64(last);
+        // forge-lint: disable-end(unsafe-typecast)
+    }
+
+    function _checkMessage(bytes calldata message) private pure returns (ReadingStatus) {
+        if (message.length != ReadingMessage.LENGTH) return ReadingStatus.MessageLength;
+        if (ReadingMessage.magicAndVersion(message) != ReadingMessage.MAGIC_AND_VERSION) {
+            return ReadingStatus.MagicOrVersion;
+        }
+        if (ReadingMessage.flags(message) & ~ReadingMessage.DEFINED_FLAGS != 0) return ReadingStatus.ReservedFlags;
+        if (ReadingMessage.energyMwh(message) > uint64(type(int64).max)) return ReadingStatus.EnergyRange;
+        return ReadingStatus.Valid;
+    }
+
+    function _checkKey(DeviceKey storage key, bytes calldata message) private view returns (ReadingStatus) {
+        if (key.installationId == 0) return ReadingStatus.UnknownDevice;
+        uint64 retiredAt = key.retiredAt;
+        if (retiredAt != 0 && int256(ReadingMessage.timestampMs(message)) / 1000 > int256(uint256(retiredAt))) {
+            return ReadingStatus.KeyRetired;
+        }
+        return ReadingStatus.Valid;
+    }
+
+    function _checkSignatureForm(bytes calldata signature) private pure returns (ReadingStatus) {
+        if (signature.length != 64) return ReadingStatus.SignatureLength;
+        uint256 r = uint256(bytes32(signature[0:32]));
+        uint256 s = uint256(bytes32(signature[32:64]));
+        if (r == 0 || r >= P256Verifier.N || s == 0 || s >= P256Verifier.N) return ReadingStatus.SignatureRange;
+        if (s > P256Verifier.HALF_N) return ReadingStatus.HighS;
+        return ReadingStatus.Valid;
+    }
 
     function _addKey(uint64 installationId, bytes6 meterId, bytes32 x, bytes32 y) private returns (bytes8 deviceId) {
         if (!P256Verifier.isOnCurve(uint256(x), uint256(y))) revert KeyNotOnCurve(x, y);

@@ -26,11 +26,6 @@ library ReadingMessage {
         return bytes8(message[4:12]);
     }
 
-    /// @notice meter_id: the Shelly EM MAC address.
-    function meterId(bytes calldata message) internal pure returns (bytes6) {
-        return bytes6(message[12:18]);
-    }
-
     /// @notice timestamp_ms: reading time, Unix milliseconds UTC (signed).
     function timestampMs(bytes calldata message) internal pure returns (int64) {
         return int64(uint64(bytes8(message[26:34])));
