@@ -1,0 +1,209 @@
+package io.wattwitness.ingest.messaging;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.messages.MqttConnAckMessage;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubAckMessage;
+import io.wattwitness.ingest.config.IngestConfig;
+import io.wattwitness.ingest.service.DeviceTopics;
+import io.wattwitness.ingest.service.IngestService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Receives device readings and status over MQTT 3.1.1 with a fixed client id and a persistent session
+ * ({@code cleanSession=false}), subscribed at QoS 1 to {@code wattwitness/v1/devices/+/readings} and
+ * {@code wattwitness/v1/devices/+/status} ({@link DeviceTopics}), and hands each message to {@link IngestService}.
+ * <p>
+ * The PUBACK of a message is sent only after Kafka acknowledged what ingest made of it (Vert.x client with
+ * {@code autoAck=false}). Until then the broker keeps the message in the session and redelivers it when ingest
+ * reconnects, after a crash as after a lost connection; when Kafka fails a record the connection is dropped on
+ * purpose so that the broker redelivers. The publish handler is installed before connecting, so the messages the
+ * broker queued while ingest was down cannot arrive before anyone listens. The subscription is renewed on every
+ * connection (harmless when the session already holds it).
+ * <p>
+ * This client is used instead of the {@code smallrye-mqtt} incoming connector because that connector acknowledges on
+ * receipt and drops messages that arrive before the channel is subscribed.
+ */
+@ApplicationScoped
+public class MqttDeviceListener {
+
+    private static final int QOS_AT_LEAST_ONCE = 1;
+    private static final int SUBACK_FAILURE = 0x80;
+
+    private final Vertx vertx;
+    private final IngestConfig.Mqtt config;
+    private final IngestService ingest;
+    private final DeviceTopics topics;
+
+    private Context context;
+    private MqttClient client;
+    private long reconnectTimer = -1;
+    private long reconnectDelayMs;
+    private volatile boolean subscribed;
+    private volatile boolean stopped;
+
+    MqttDeviceListener(Vertx vertx, IngestConfig config, IngestService ingest, DeviceTopics topics) {
+        this.vertx = vertx;
+        this.topics = topics;
+        this.config = config.mqtt();
+        this.ingest = ingest;
+    }
+
+    void start(@Observes StartupEvent event) {
+        reconnectDelayMs = config.reconnectDelay().toMillis();
+        context = vertx.getOrCreateContext();
+        context.runOnContext(ignored -> connect());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        Context ctx = context;
+        if (ctx != null) {
+            ctx.runOnContext(ignored -> {
+                if (reconnectTimer >= 0) {
+                    vertx.cancelTimer(reconnectTimer);
+                }
+                if (client != null && client.isConnected()) {
+                    client.disconnect();
+                }
+            });
+        }
+    }
+
+    /** @return true when connected and the broker granted both subscriptions */
+    public boolean isSubscribed() {
+        return subscribed;
+    }
+
+    /** @return {@code host:port} of the broker */
+    public String broker() {
+        return config.host() + ":" + config.port();
+    }
+
+    /** @return the client id of the persistent session */
+    public String clientId() {
+        return config.clientId();
+    }
+
+    private MqttClientOptions options() {
+        MqttClientOptions options = new MqttClientOptions()
+                .setClientId(config.clientId())
+                .setCleanSession(false)
+                .setAutoKeepAlive(true)
+                .setKeepAliveInterval(config.keepAliveSeconds());
+        options.setAutoAck(false);
+        options.setMaxMessageSize(config.maxMessageBytes());
+        config.username().ifPresent(options::setUsername);
+        config.password().ifPresent(options::setPassword);
+        return options;
+    }
+
+    private void connect() {
+        reconnectTimer = -1;
+        if (stopped) {
+            return;
+        }
+        MqttClient connecting = MqttClient.create(vertx, options());
+        client = connecting;
+        connecting.publishHandler(message -> onPublish(connecting, message));
+        connecting.subscribeCompletionHandler(this::onSubscribed);
+        connecting.closeHandler(ignored -> onClosed(connecting));
+        connecting.exceptionHandler(e -> Log.warnf("MQTT connection to %s: %s", broker(), e.toString()));
+        connecting.connect(config.port(), config.host(), result -> onConnected(connecting, result));
+    }
+
+    private void onConnected(MqttClient connected, AsyncResult<MqttConnAckMessage> result) {
+        if (result.failed()) {
+            Log.warnf("cannot connect to MQTT broker %s as %s: %s", broker(), config.clientId(), result.cause());
+            scheduleReconnect();
+            return;
+        }
+        reconnectDelayMs = config.reconnectDelay().toMillis();
+        Log.infof("connected to MQTT broker %s as %s (session present: %s)", broker(), config.clientId(),
+                result.result().isSessionPresent());
+        Map<String, Integer> filters = new LinkedHashMap<>();
+        filters.put(topics.readingsFilter(), QOS_AT_LEAST_ONCE);
+        filters.put(topics.statusFilter(), QOS_AT_LEAST_ONCE);
+        connected.subscribe(filters, sent -> {
+            if (sent.failed()) {
+                Log.warnf("cannot subscribe on %s: %s", broker(), sent.cause());
+                connected.disconnect();
+            }
+        });
+    }
+
+    private void onSubscribed(MqttSubAckMessage ack) {
+        if (ack.grantedQoSLevels().contains(SUBACK_FAILURE)) {
+            Log.errorf("MQTT broker %s refused a subscription (granted %s); reconnecting", broker(),
+                    ack.grantedQoSLevels());
+            client.disconnect();
+            return;
+        }
+        subscribed = true;
+        Log.infof("subscribed to %s and %s (granted QoS %s)", topics.readingsFilter(), topics.statusFilter(),
+                ack.grantedQoSLevels());
+    }
+
+    private void onClosed(MqttClient closed) {
+        if (closed != client) {
+            return;
+        }
+        subscribed = false;
+        if (!stopped) {
+            Log.warnf("MQTT connection to %s closed; unacknowledged messages will be redelivered", broker());
+            scheduleReconnect();
+        }
+    }
+
+    private void scheduleReconnect() {
+        if (stopped || reconnectTimer >= 0) {
+            return;
+        }
+        long delay = reconnectDelayMs;
+        reconnectDelayMs = Math.min(delay * 2, config.maxReconnectDelay().toMillis());
+        reconnectTimer = vertx.setTimer(delay, ignored -> connect());
+    }
+
+    private void onPublish(MqttClient receiver, MqttPublishMessage message) {
+        long receivedAtMs = System.currentTimeMillis();
+        String topic = message.topicName();
+        byte[] payload = message.payload().getBytes();
+        Uni<Void> handled;
+        if (topics.isReadings(topic)) {
+            handled = ingest.reading(topic, payload, receivedAtMs);
+        } else if (topics.isStatus(topic)) {
+            handled = ingest.status(topic, payload, receivedAtMs);
+        } else {
+            Log.warnf("ignored message on unexpected topic %s (%d bytes)", topic, payload.length);
+            handled = Uni.createFrom().voidItem();
+        }
+        handled.subscribe().with(
+                ignored -> context.runOnContext(v -> acknowledge(receiver, message)),
+                failure -> context.runOnContext(v -> redeliver(receiver)));
+    }
+
+    private void acknowledge(MqttClient receiver, MqttPublishMessage message) {
+        // A message received on an earlier connection is redelivered by the broker on the current one.
+        if (receiver == client && receiver.isConnected() && message.qosLevel().value() > 0) {
+            message.ack();
+        }
+    }
+
+    private void redeliver(MqttClient receiver) {
+        if (receiver == client && receiver.isConnected()) {
+            Log.warnf("dropping the MQTT connection to %s so that the broker redelivers", broker());
+            receiver.disconnect();
+        }
+    }
+}

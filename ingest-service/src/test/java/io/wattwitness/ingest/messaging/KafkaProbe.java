@@ -1,0 +1,108 @@
+package io.wattwitness.ingest.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Reads a Kafka topic of the test broker from the beginning with a plain consumer (no group, no commits). */
+final class KafkaProbe {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private KafkaProbe() {
+    }
+
+    /**
+     * Waits until the topic holds at least {@code count} records matching the filter, up to 60 s.
+     *
+     * @return the matching records in partition order (per key: production order)
+     */
+    static List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<ConsumerRecord<String, byte[]>> filter,
+            int count) {
+        List<ConsumerRecord<String, byte[]>> matching = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            Instant deadline = Instant.now().plus(WAIT);
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (matching.size() < count && Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (filter.test(record)) {
+                        matching.add(record);
+                    }
+                }
+            }
+        }
+        return matching;
+    }
+
+    /**
+     * Reads the topic up to its current end offsets.
+     *
+     * @return every record matching the filter, in partition order
+     */
+    static List<ConsumerRecord<String, byte[]>> snapshot(String topic,
+            Predicate<ConsumerRecord<String, byte[]>> filter) {
+        List<ConsumerRecord<String, byte[]>> matching = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plus(WAIT);
+            while (Instant.now().isBefore(deadline)
+                    && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (filter.test(record)) {
+                        matching.add(record);
+                    }
+                }
+            }
+        }
+        return matching;
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-test-probe-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
+        Instant deadline = Instant.now().plus(WAIT);
+        List<TopicPartition> partitions = new ArrayList<>();
+        while (partitions.isEmpty() && Instant.now().isBefore(deadline)) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(10))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        return partitions;
+    }
+
+    /** @return the last value of a header as UTF-8 text, or null */
+    static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** @return the record value as UTF-8 text */
+    static String text(ConsumerRecord<String, byte[]> record) {
+        return new String(record.value(), StandardCharsets.UTF_8);
+    }
+}
