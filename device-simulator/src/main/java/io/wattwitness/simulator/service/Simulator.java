@@ -1,0 +1,252 @@
+package io.wattwitness.simulator.service;
+
+import io.wattwitness.simulator.source.ProductionSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * A fleet of {@link SimulatedDevice}s sharing settings, with their state in {@code <stateDir>/device-NNN}.
+ * Use {@link #tick()} to produce envelopes without any network (tests of other modules), or {@link #run} to pace
+ * readings in (scaled) real time and hand them to a {@link Transport}.
+ */
+public final class Simulator {
+
+    private static final Logger LOG = Logger.getLogger(Simulator.class.getName());
+
+    private final List<SimulatedDevice> devices;
+    private final Duration interval;
+
+    private Simulator(List<SimulatedDevice> devices, Duration interval) {
+        this.devices = List.copyOf(devices);
+        this.interval = interval;
+    }
+
+    /** @return a builder; {@link Builder#stateDir} is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the devices, in index order */
+    public List<SimulatedDevice> devices() {
+        return devices;
+    }
+
+    /** @return simulated time between readings */
+    public Duration interval() {
+        return interval;
+    }
+
+    /**
+     * Takes one reading on every device.
+     *
+     * @return the emissions of all devices, device by device
+     */
+    public List<Emission> tick() {
+        List<Emission> out = new ArrayList<>();
+        for (SimulatedDevice device : devices) {
+            out.addAll(device.next());
+        }
+        return out;
+    }
+
+    /** @return whether every device's replayed data has run out */
+    public boolean exhausted() {
+        return devices.stream().allMatch(SimulatedDevice::exhausted);
+    }
+
+    /**
+     * Runs the fleet: one round of readings per interval of simulated time, paced at {@code speed} times real time.
+     *
+     * @param transport where envelopes go (already opened)
+     * @param listener sees every emission, sent or dropped (e.g. the manifest)
+     * @param count readings per device before stopping; 0 = no limit
+     * @param speed simulated seconds per real second (360 = an hour per 10 s); 0 = as fast as possible
+     * @param keepRunning checked before every round; false stops the run
+     * @param everyRound called after every round (e.g. installation registration retries)
+     * @return rounds taken
+     */
+    public long run(Transport transport, Consumer<Emission> listener, long count, double speed,
+            BooleanSupplier keepRunning, Runnable everyRound) {
+        if (speed < 0 || Double.isNaN(speed)) {
+            throw new IllegalArgumentException("speed must be >= 0");
+        }
+        long startNanos = System.nanoTime();
+        long rounds = 0;
+        while ((count == 0 || rounds < count) && keepRunning.getAsBoolean() && !exhausted()) {
+            if (speed > 0) {
+                long target = startNanos + (long) (rounds * (interval.toNanos() / speed));
+                if (!sleepUntil(target, keepRunning)) {
+                    break;
+                }
+            }
+            for (SimulatedDevice device : devices) {
+                if (device.exhausted()) {
+                    continue;
+                }
+                for (Emission emission : device.next()) {
+                    listener.accept(emission);
+                    if (emission.sent()) {
+                        transport.send(device, emission);
+                    }
+                }
+            }
+            transport.flush();
+            everyRound.run();
+            rounds++;
+        }
+        long done = rounds;
+        LOG.fine(() -> "simulation stopped after " + done + " rounds of " + devices.size() + " devices");
+        return rounds;
+    }
+
+    private static boolean sleepUntil(long targetNanos, BooleanSupplier keepRunning) {
+        while (true) {
+            long wait = targetNanos - System.nanoTime();
+            if (wait <= 0) {
+                return true;
+            }
+            if (!keepRunning.getAsBoolean()) {
+                return false;
+            }
+            try {
+                Thread.sleep(Math.min(200, Math.max(1, wait / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** Builds a simulator; every device's boot counter is incremented when built. */
+    public static final class Builder {
+        private Path stateDir;
+        private int devices = 1;
+        private Site site = Site.DEFAULT;
+        private Function<Installation, ProductionSource> sourceFactory;
+        private Duration interval = Duration.ofSeconds(10);
+        private Instant start;
+        private Faults faults = Faults.NONE;
+        private long seed = 1;
+        private int bufferLimit = 100_000;
+
+        private Builder() {
+        }
+
+        /**
+         * @param stateDir parent folder of the devices' folders
+         * @return this
+         */
+        public Builder stateDir(Path stateDir) {
+            this.stateDir = stateDir;
+            return this;
+        }
+
+        /**
+         * @param devices number of devices, ≥ 1
+         * @return this
+         */
+        public Builder devices(int devices) {
+            if (devices < 1) {
+                throw new IllegalArgumentException("devices must be >= 1");
+            }
+            this.devices = devices;
+            return this;
+        }
+
+        /**
+         * @param site defaults for new installations
+         * @return this
+         */
+        public Builder site(Site site) {
+            this.site = site;
+            return this;
+        }
+
+        /**
+         * @param sourceFactory production source per installation; default the physical solar model
+         * @return this
+         */
+        public Builder source(Function<Installation, ProductionSource> sourceFactory) {
+            this.sourceFactory = sourceFactory;
+            return this;
+        }
+
+        /**
+         * @param interval simulated time between readings
+         * @return this
+         */
+        public Builder interval(Duration interval) {
+            this.interval = interval;
+            return this;
+        }
+
+        /**
+         * @param start simulated start; default the replayed data's start, else now
+         * @return this
+         */
+        public Builder start(Instant start) {
+            this.start = start;
+            return this;
+        }
+
+        /**
+         * @param faults fault injection for every device
+         * @return this
+         */
+        public Builder faults(Faults faults) {
+            this.faults = faults;
+            return this;
+        }
+
+        /**
+         * @param seed seed for faults and clouds (device i uses a seed derived from it and i)
+         * @return this
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * @param bufferLimit most unacknowledged readings kept per device
+         * @return this
+         */
+        public Builder bufferLimit(int bufferLimit) {
+            this.bufferLimit = bufferLimit;
+            return this;
+        }
+
+        /**
+         * @return the simulator
+         * @throws IOException when a device folder cannot be read or written
+         */
+        public Simulator build() throws IOException {
+            if (stateDir == null) {
+                throw new IllegalArgumentException("stateDir is required");
+            }
+            List<SimulatedDevice> built = new ArrayList<>();
+            for (int i = 0; i < devices; i++) {
+                built.add(SimulatedDevice.builder()
+                        .index(i)
+                        .stateDir(stateDir.resolve(String.format("device-%03d", i)))
+                        .site(site)
+                        .source(sourceFactory)
+                        .interval(interval)
+                        .start(start)
+                        .faults(faults)
+                        .seed(seed)
+                        .bufferLimit(bufferLimit)
+                        .build());
+            }
+            return new Simulator(built, interval);
+        }
+    }
+}
