@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of the repository: the Maven reactor (unit, Quarkus and integration tests against real
-# PostgreSQL, Mosquitto and Kafka), the contracts and workflow (forge, bun, anvil) and the dashboard (vitest).
+# Runs every test of the repository: the contracts and workflow (forge, bun, anvil), the dashboard (vitest), then
+# the Maven reactor: unit and Quarkus tests against real PostgreSQL, Mosquitto and Kafka, the pipeline's end-to-end
+# and crash tests against the packaged services, and the local stack's acceptance test (simulated meters to a proof
+# on chain, with the dashboard driven in headless Chromium).
 # Needs PostgreSQL on 127.0.0.1:5432 and an MQTT broker on 127.0.0.1:1883 (`.ci/run` checks and starts them).
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -24,7 +26,9 @@ if [ -x contracts/test.sh ]; then
     step "contracts (forge + workflow)" contracts/test.sh
 fi
 if [ -f dashboard/package.json ]; then
-    step "dashboard (vitest)" bash -c 'cd dashboard && npm ci --no-audit --no-fund && npm test'
+    # Built before Maven: query-service packages dashboard/dist and the stack test drives it in Chromium.
+    step "dashboard (typecheck, vitest, build)" bash -c \
+        'cd dashboard && npm ci --no-audit --no-fund && npm run typecheck && npm test && npm run build'
 fi
 step "maven reactor" mvn -B verify "$@"
 

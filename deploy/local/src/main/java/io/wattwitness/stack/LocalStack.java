@@ -1,5 +1,6 @@
 package io.wattwitness.stack;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,10 @@ public final class LocalStack implements Callable<Integer> {
             + "(device keys, embedded data, chain state).")
     boolean fresh;
 
+    private static final int MAX_RESTARTS = 5;
+
     private final List<ManagedProcess> processes = new ArrayList<>();
+    private volatile boolean stopping;
     private LocalKafkaBroker kafka;
     private EmbeddedInfrastructure infrastructure;
 
@@ -197,16 +201,37 @@ public final class LocalStack implements Callable<Integer> {
         return true;
     }
 
+    /**
+     * Supervises the children: a service or runner that stops unexpectedly is started again (at most
+     * {@value #MAX_RESTARTS} times each); a simulator that finished its readings is left alone.
+     */
     private void watch(PrintWriter out) {
+        Map<String, Integer> restarts = new HashMap<>();
         Thread watcher = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                for (ManagedProcess process : List.copyOf(processes)) {
-                    if (!process.isAlive()) {
-                        out.println(process.name() + " stopped unexpectedly; see " + process.logFile());
-                        out.flush();
-                        processes.remove(process);
+                synchronized (this) {
+                    for (int i = 0; i < processes.size(); i++) {
+                        ManagedProcess process = processes.get(i);
+                        if (process.isAlive() || stopping) {
+                            continue;
+                        }
+                        int count = restarts.merge(process.name(), 1, Integer::sum);
+                        boolean simulator = process.name().equals("simulator") || process.name().equals("replay");
+                        if (simulator || count > MAX_RESTARTS) {
+                            out.println(process.name() + " stopped; see " + process.logFile());
+                            processes.remove(i--);
+                            continue;
+                        }
+                        out.println(process.name() + " stopped unexpectedly; restarting it (" + count + ")");
+                        try {
+                            processes.set(i, process.restart());
+                        } catch (IOException e) {
+                            out.println("could not restart " + process.name() + ": " + e.getMessage());
+                            processes.remove(i--);
+                        }
                     }
                 }
+                out.flush();
                 try {
                     Thread.sleep(2_000);
                 } catch (InterruptedException e) {
@@ -219,6 +244,7 @@ public final class LocalStack implements Callable<Integer> {
     }
 
     private synchronized void stopAll() {
+        stopping = true;
         List<ManagedProcess> reverse = new ArrayList<>(processes);
         Collections.reverse(reverse);
         reverse.forEach(ManagedProcess::stop);

@@ -19,11 +19,18 @@ public final class ManagedProcess {
     private final String name;
     private final Process process;
     private final Path logFile;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final Path workDir;
 
-    private ManagedProcess(String name, Process process, Path logFile) {
+    private ManagedProcess(String name, Process process, Path logFile, List<String> command, Map<String, String> env,
+            Path workDir) {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
+        this.command = command;
+        this.env = env;
+        this.workDir = workDir;
     }
 
     /**
@@ -47,8 +54,21 @@ public final class ManagedProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(env);
         Process process = builder.start();
+        Path pids = logDir.resolve("pids");
+        Files.createDirectories(pids);
+        Files.writeString(pids.resolve(name + ".pid"), Long.toString(process.pid()));
         LOG.info(() -> "started " + name + " (pid " + process.pid() + "), log " + logFile);
-        return new ManagedProcess(name, process, logFile);
+        return new ManagedProcess(name, process, logFile, List.copyOf(command), Map.copyOf(env), workDir);
+    }
+
+    /**
+     * Starts the same command again (after the process ended).
+     *
+     * @return the new process
+     * @throws IOException if it cannot be started
+     */
+    public ManagedProcess restart() throws IOException {
+        return start(name, command, env, workDir, logFile.getParent());
     }
 
     /** @return the short name */
