@@ -138,6 +138,9 @@ public final class LocalStack implements Callable<Integer> {
         common.put("CHAIN_ID", "43113");
         common.put("ANCHOR_CONTRACT_ADDRESS", deployment.anchor());
         common.put("QUERY_SERVICE_URL", layout.apiUrl());
+        // anvil mines only when a transaction arrives and never reorganises: read up to the head.
+        common.put("CHAIN_FINALITY", "confirmations");
+        common.put("CHAIN_CONFIRMATION_DEPTH", "0");
         common.putAll(layout.tokens());
 
         startService("verify-service", layout.verifyPort(), common, layout);

@@ -1,0 +1,15 @@
+package io.wattwitness.chainlistener.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Cursor rows, one per scope. */
+@ApplicationScoped
+public class CursorRepository implements PanacheRepository<CursorEntity> {
+
+    /** The cursor of a scope, null when the scope was never started. */
+    public Uni<CursorEntity> findByScope(String scope) {
+        return find("scope", scope).firstResult();
+    }
+}
