@@ -1,0 +1,48 @@
+package io.wattwitness.verify.messaging;
+
+import io.smallrye.mutiny.Uni;
+import io.wattwitness.verify.service.RawEnvelope;
+import io.wattwitness.verify.service.VerificationService;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Consumes {@code readings.raw} in batches (group {@code verify-service}, throttled commits). The batch is
+ * acknowledged only when its transaction committed and its readings were published on {@code readings.verified};
+ * a failure nacks it and the fail strategy stops the channel (redelivery on restart).
+ */
+@ApplicationScoped
+public class RawReadingConsumer {
+
+    /** Incoming channel, topic configured in application.properties. */
+    public static final String CHANNEL = "readings-raw";
+
+    private final VerificationService verification;
+    private final VerifiedPublisher publisher;
+
+    /**
+     * @param verification the pipeline
+     * @param publisher readings.verified
+     */
+    public RawReadingConsumer(VerificationService verification, VerifiedPublisher publisher) {
+        this.verification = verification;
+        this.publisher = publisher;
+    }
+
+    /**
+     * @param records one poll's records, in partition order
+     * @return completes when stored and published
+     */
+    @Incoming(CHANNEL)
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        List<RawEnvelope> batch = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            batch.add(KafkaRecords.toRaw(record));
+        }
+        return verification.process(batch).chain(result -> publisher.publish(result.events()));
+    }
+}

@@ -1,0 +1,175 @@
+package io.wattwitness.verify.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.smallrye.mutiny.Uni;
+import io.wattwitness.reading.Hex;
+import io.wattwitness.reading.ReadingIdentity;
+import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.verify.service.PendingReading;
+import io.wattwitness.verify.service.StoredReading;
+import io.wattwitness.verify.service.VerifiedEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code readings} table, written with multi-row native statements. Call inside a transaction. */
+@ApplicationScoped
+public class ReadingRepository implements PanacheRepository<Reading> {
+
+    private static final String EVENT_COLUMNS = "id, installation_id, device_id, boot, seq, timestamp_ms, power_mw,"
+            + " energy_mwh, flags, status, verification_error, message, signature,"
+            + " CAST(EXTRACT(EPOCH FROM received_at) * 1000 AS bigint),"
+            + " CAST(EXTRACT(EPOCH FROM verified_at) * 1000 AS bigint)";
+
+    /**
+     * @param deviceId device id hex
+     * @param boot boot counter
+     * @param seq sequence number
+     * @return the identity key used in {@link #insert}'s result
+     */
+    public static String identity(String deviceId, long boot, long seq) {
+        return deviceId + "/" + boot + "/" + seq;
+    }
+
+    /**
+     * Loads, for each identity, the stored reading with that identity and the stored readings with the nearest
+     * lower and higher seq of the same device and boot (three index probes per identity).
+     *
+     * @param identities identities of the batch
+     * @return the stored readings found, without repetitions
+     */
+    public Uni<List<StoredReading>> findAround(Collection<ReadingIdentity> identities) {
+        List<ReadingIdentity> all = new ArrayList<>(identities);
+        Uni<Map<Long, StoredReading>> found = Uni.createFrom().item(new LinkedHashMap<>());
+        for (List<ReadingIdentity> chunk : NativeSql.chunks(all)) {
+            found = found.chain(map -> findAroundChunk(chunk).map(rows -> {
+                for (StoredReading row : rows) {
+                    map.putIfAbsent(row.id(), row);
+                }
+                return map;
+            }));
+        }
+        return found.map(map -> new ArrayList<>(map.values()));
+    }
+
+    private Uni<List<StoredReading>> findAroundChunk(List<ReadingIdentity> identities) {
+        if (identities.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        String columns = "r.id, r.device_id, r.boot, r.seq, r.energy_mwh, r.flags, r.message FROM readings r"
+                + " WHERE r.device_id = k.device_id AND r.boot = k.boot AND r.seq ";
+        NativeSql sql = new NativeSql().append("SELECT x.* FROM (VALUES ");
+        boolean first = true;
+        for (ReadingIdentity identity : identities) {
+            sql.append(first ? "" : ", ").append("(CAST(" + sql.param(Hex.ofLong(identity.deviceId())) + " AS text), CAST("
+                    + sql.param(identity.boot()) + " AS bigint), CAST(" + sql.param(identity.seq()) + " AS bigint))");
+            first = false;
+        }
+        sql.append(") AS k(device_id, boot, seq) CROSS JOIN LATERAL (")
+                .append("(SELECT ").append(columns).append("< k.seq ORDER BY r.seq DESC LIMIT 1)")
+                .append(" UNION ALL (SELECT ").append(columns).append("= k.seq)")
+                .append(" UNION ALL (SELECT ").append(columns).append("> k.seq ORDER BY r.seq ASC LIMIT 1)")
+                .append(") AS x");
+        return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(rows -> {
+            List<StoredReading> stored = new ArrayList<>(rows.size());
+            for (Object[] row : rows) {
+                stored.add(new StoredReading(NativeSql.toLong(row[0]), (String) row[1], NativeSql.toLong(row[2]),
+                        NativeSql.toLong(row[3]), NativeSql.toLong(row[4]), NativeSql.toInt(row[5]),
+                        NativeSql.toBytes(row[6])));
+            }
+            return stored;
+        });
+    }
+
+    /**
+     * Inserts readings; an identity that already exists is skipped ({@code ON CONFLICT DO NOTHING}).
+     *
+     * @param readings rows to insert
+     * @param verifiedAtMs verification time, Unix ms
+     * @return the new row id per {@link #identity} (identities skipped are absent)
+     */
+    public Uni<Map<String, Long>> insert(List<PendingReading> readings, long verifiedAtMs) {
+        Uni<Map<String, Long>> ids = Uni.createFrom().item(new HashMap<>());
+        for (List<PendingReading> chunk : NativeSql.chunks(readings)) {
+            ids = ids.chain(map -> insertChunk(chunk, verifiedAtMs).map(more -> {
+                map.putAll(more);
+                return map;
+            }));
+        }
+        return ids;
+    }
+
+    private Uni<Map<String, Long>> insertChunk(List<PendingReading> readings, long verifiedAtMs) {
+        NativeSql sql = new NativeSql().append("INSERT INTO readings (installation_id, device_id, meter_id, boot, seq,"
+                + " timestamp_ms, reading_time, power_mw, energy_mwh, power_w, total_wh, flags, message, signature,"
+                + " status, is_verified, verification_error, received_at, verified_at) VALUES ");
+        boolean first = true;
+        for (PendingReading reading : readings) {
+            ReadingMessage message = reading.candidate().message();
+            sql.append(first ? "(" : ", (")
+                    .append(sql.param(reading.candidate().installationId())).append(", ")
+                    .append(sql.param(message.deviceIdHex())).append(", ")
+                    .append(sql.param(message.meterIdHex())).append(", ")
+                    .append(sql.param(message.boot())).append(", ")
+                    .append(sql.param(message.seq())).append(", ")
+                    .append(sql.param(message.timestampMs())).append(", ")
+                    .append(sql.timestamp(message.timestampMs())).append(", ")
+                    .append(sql.param(message.powerMw())).append(", ")
+                    .append(sql.param(message.energyMwh())).append(", ")
+                    .append(sql.param(message.powerW())).append(", ")
+                    .append(sql.param(message.energyWh())).append(", ")
+                    .append(sql.param(message.flags())).append(", ")
+                    .append(sql.param(reading.candidate().reading().message())).append(", ")
+                    .append(sql.param(reading.candidate().reading().lowSSignature())).append(", ")
+                    .append(sql.param(reading.status())).append(", TRUE, ")
+                    .append("CAST(" + sql.param(reading.verificationError()) + " AS text), ")
+                    .append(sql.timestamp(reading.candidate().raw().receivedAtMs())).append(", ")
+                    .append(sql.timestamp(verifiedAtMs)).append(")");
+            first = false;
+        }
+        sql.append(" ON CONFLICT (device_id, boot, seq) DO NOTHING RETURNING id, device_id, boot, seq");
+        return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(rows -> {
+            Map<String, Long> ids = new HashMap<>();
+            for (Object[] row : rows) {
+                ids.put(identity((String) row[1], NativeSql.toLong(row[2]), NativeSql.toLong(row[3])),
+                        NativeSql.toLong(row[0]));
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * Marks stored readings disputed (equivocation); readings already disputed are left alone.
+     *
+     * @param ids reading ids
+     * @return the readings that became disputed now, as events
+     */
+    public Uni<List<VerifiedEvent>> dispute(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        NativeSql sql = new NativeSql().append("UPDATE readings SET status = 'disputed', verification_error = ")
+                .append("'equivocation' WHERE status <> 'disputed' AND id IN (");
+        boolean first = true;
+        for (Long id : ids) {
+            sql.append(first ? "" : ", ").append(sql.param(id));
+            first = false;
+        }
+        sql.append(") RETURNING ").append(EVENT_COLUMNS);
+        return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(rows -> {
+            List<VerifiedEvent> events = new ArrayList<>(rows.size());
+            for (Object[] row : rows) {
+                events.add(new VerifiedEvent(NativeSql.toLong(row[0]), NativeSql.toLong(row[1]), (String) row[2],
+                        NativeSql.toLong(row[3]), NativeSql.toLong(row[4]), NativeSql.toLong(row[5]),
+                        NativeSql.toLong(row[6]), NativeSql.toLong(row[7]), NativeSql.toInt(row[8]), (String) row[9],
+                        (String) row[10], Hex.encode(NativeSql.toBytes(row[11])), Hex.encode(NativeSql.toBytes(row[12])),
+                        NativeSql.toLong(row[13]), NativeSql.toLong(row[14])));
+            }
+            return events;
+        });
+    }
+}

@@ -1,0 +1,45 @@
+package io.wattwitness.verify.service;
+
+/** What the batch does with one {@code readings.raw} record ({@link BatchPlanner}). */
+public sealed interface Decision permits Decision.Store, Decision.Duplicate, Decision.Conflict, Decision.Quarantine {
+
+    /**
+     * Insert a new reading (verified, anomaly or disputed).
+     *
+     * @param reading the row to insert
+     */
+    record Store(PendingReading reading) implements Decision {
+    }
+
+    /**
+     * An identical message for an identity already stored, or a conflicting message already recorded: no-op.
+     *
+     * @param candidate the resent reading
+     */
+    record Duplicate(Checked.Accepted candidate) implements Decision {
+    }
+
+    /**
+     * Equivocation: a different message for an identity already stored. The message goes to
+     * {@code reading_conflicts} and the stored reading becomes disputed.
+     *
+     * @param candidate the conflicting reading
+     * @param storedId id of the stored reading, or 0 when it is inserted by this batch
+     * @param pending the reading inserted by this batch, or null
+     */
+    record Conflict(Checked.Accepted candidate, long storedId, PendingReading pending) implements Decision {
+
+        /** @return the id of the reading the conflict is about (after the batch's inserts) */
+        public long readingId() {
+            return pending != null ? pending.id() : storedId;
+        }
+    }
+
+    /**
+     * Not acceptable: to quarantine.
+     *
+     * @param rejected the record and its reason
+     */
+    record Quarantine(Checked.Rejected rejected) implements Decision {
+    }
+}

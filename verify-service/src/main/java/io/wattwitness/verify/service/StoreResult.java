@@ -1,0 +1,37 @@
+package io.wattwitness.verify.service;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one committed batch did.
+ *
+ * @param outcomes number of records per outcome: {@code verified}, {@code anomaly}, {@code disputed} (new rows),
+ *        {@code equivocation} (conflicting message recorded), {@code duplicate} (no-op), {@code quarantined}
+ * @param quarantined verify-stage quarantine decisions per reason (including envelopes already quarantined)
+ * @param events readings to publish on {@code readings.verified}, in batch order
+ */
+public record StoreResult(Map<String, Integer> outcomes, Map<String, Integer> quarantined,
+        List<VerifiedEvent> events) {
+
+    /** Outcome: a new row with status verified. */
+    public static final String VERIFIED = "verified";
+    /** Outcome: a new row with status anomaly. */
+    public static final String ANOMALY = "anomaly";
+    /** Outcome: a new row that is disputed from the start (conflict within the batch). */
+    public static final String DISPUTED = "disputed";
+    /** Outcome: a conflicting message recorded in reading_conflicts. */
+    public static final String EQUIVOCATION = "equivocation";
+    /** Outcome: identical resend or redelivery, nothing written. */
+    public static final String DUPLICATE = "duplicate";
+    /** Outcome: written to (or already in) quarantine. */
+    public static final String QUARANTINED = "quarantined";
+
+    /**
+     * @param outcome one of the outcome constants
+     * @return how many records had it
+     */
+    public int count(String outcome) {
+        return outcomes.getOrDefault(outcome, 0);
+    }
+}
