@@ -1,0 +1,194 @@
+package io.wattwitness.query.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.wattwitness.query.service.energy.BucketGrid;
+import io.wattwitness.query.service.energy.EnergySample;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Energy rollups (table {@code energy_slots}, V2__query.sql) and the raw readings they are computed from. Uses the
+ * reactive SQL client directly: slot rewrites need arrays, advisory locks and set-based inserts.
+ * <p>
+ * Readings that count for energy are those with status {@code verified} or {@code anomaly} (validly signed);
+ * {@code disputed} readings never count.
+ */
+@ApplicationScoped
+public class EnergySlotRepository {
+
+    private static final String COUNTED = "status IN ('verified', 'anomaly')";
+    private static final String SAMPLE_COLUMNS = "timestamp_ms, energy_mwh, power_mw, flags, id";
+
+    private final Pool pool;
+
+    /**
+     * @param pool the reactive PostgreSQL pool
+     */
+    public EnergySlotRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Reading times of the counted neighbours of an instant.
+     *
+     * @param client connection or pool
+     * @param installationId installation
+     * @param timestampMs the instant, Unix ms
+     * @return {previous reading time or null, next reading time or null}
+     */
+    public Uni<Long[]> neighbours(SqlClient client, long installationId, long timestampMs) {
+        return client.preparedQuery("SELECT (SELECT max(timestamp_ms) FROM readings WHERE installation_id = $1 AND "
+                + COUNTED + " AND timestamp_ms < $2), (SELECT min(timestamp_ms) FROM readings WHERE installation_id = $1 AND "
+                + COUNTED + " AND timestamp_ms > $2)")
+                .execute(Tuple.of(installationId, timestampMs))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Long[] {row.getLong(0), row.getLong(1)};
+                });
+    }
+
+    /**
+     * Counted readings with a reading time in [fromMs, toMs], plus the last one before and the first one after,
+     * in time order (ties by id).
+     *
+     * @param client connection or pool
+     * @param installationId installation
+     * @param fromMs range start, Unix ms
+     * @param toMs range end (inclusive), Unix ms
+     * @return the samples
+     */
+    public Uni<List<EnergySample>> samples(SqlClient client, long installationId, long fromMs, long toMs) {
+        String sql = "SELECT * FROM ("
+                + "(SELECT " + SAMPLE_COLUMNS + " FROM readings WHERE installation_id = $1 AND " + COUNTED
+                + " AND timestamp_ms < $2 ORDER BY timestamp_ms DESC, id DESC LIMIT 1)"
+                + " UNION ALL (SELECT " + SAMPLE_COLUMNS + " FROM readings WHERE installation_id = $1 AND " + COUNTED
+                + " AND timestamp_ms >= $2 AND timestamp_ms <= $3)"
+                + " UNION ALL (SELECT " + SAMPLE_COLUMNS + " FROM readings WHERE installation_id = $1 AND " + COUNTED
+                + " AND timestamp_ms > $3 ORDER BY timestamp_ms, id LIMIT 1)"
+                + ") s ORDER BY timestamp_ms, id";
+        return client.preparedQuery(sql).execute(Tuple.of(installationId, fromMs, toMs)).map(rows -> {
+            List<EnergySample> samples = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                samples.add(EnergySample.ofReading(row.getLong(0), row.getLong(1), row.getLong(2), row.getInteger(3)));
+            }
+            return samples;
+        });
+    }
+
+    /**
+     * Replaces the slots of a grid: every existing row in its range is deleted, then the touched slots inserted.
+     *
+     * @param client a connection inside a transaction
+     * @param installationId installation
+     * @param grid slots computed from raw readings (5-minute buckets)
+     * @return the number of slots written
+     */
+    public Uni<Integer> replace(SqlClient client, long installationId, BucketGrid grid) {
+        List<Long> slot = new ArrayList<>();
+        List<Long> energy = new ArrayList<>();
+        List<Boolean> estimated = new ArrayList<>();
+        List<Integer> count = new ArrayList<>();
+        List<Long> firstMs = new ArrayList<>();
+        List<Long> firstEnergy = new ArrayList<>();
+        List<Long> lastMs = new ArrayList<>();
+        List<Long> lastEnergy = new ArrayList<>();
+        for (int i = 0; i < grid.size(); i++) {
+            if (!grid.touched(i)) {
+                continue;
+            }
+            boolean any = grid.readingCount(i) > 0;
+            slot.add(grid.bucketStartMs(i));
+            energy.add(grid.energyMwh(i));
+            estimated.add(grid.estimated(i));
+            count.add(grid.readingCount(i));
+            firstMs.add(any ? grid.firstMs(i) : null);
+            firstEnergy.add(any && grid.firstEnergyMwh(i) >= 0 ? grid.firstEnergyMwh(i) : null);
+            lastMs.add(any ? grid.lastMs(i) : null);
+            lastEnergy.add(any && grid.lastEnergyMwh(i) >= 0 ? grid.lastEnergyMwh(i) : null);
+        }
+        Uni<?> delete = client.preparedQuery("DELETE FROM energy_slots WHERE installation_id = $1 AND slot_ms >= $2 AND slot_ms < $3")
+                .execute(Tuple.of(installationId, grid.startMs(), grid.endMs()));
+        if (slot.isEmpty()) {
+            return delete.replaceWith(0);
+        }
+        Tuple insert = Tuple.tuple().addLong(installationId)
+                .addArrayOfLong(slot.toArray(new Long[0]))
+                .addArrayOfLong(energy.toArray(new Long[0]))
+                .addArrayOfBoolean(estimated.toArray(new Boolean[0]))
+                .addArrayOfInteger(count.toArray(new Integer[0]))
+                .addArrayOfLong(firstMs.toArray(new Long[0]))
+                .addArrayOfLong(firstEnergy.toArray(new Long[0]))
+                .addArrayOfLong(lastMs.toArray(new Long[0]))
+                .addArrayOfLong(lastEnergy.toArray(new Long[0]));
+        return delete.chain(() -> client.preparedQuery("INSERT INTO energy_slots (installation_id, slot_ms, energy_mwh, "
+                + "estimated, reading_count, first_ms, first_energy_mwh, last_ms, last_energy_mwh) "
+                + "SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::boolean[], $5::int[], $6::bigint[], "
+                + "$7::bigint[], $8::bigint[], $9::bigint[])")
+                .execute(insert)).replaceWith(slot.size());
+    }
+
+    /**
+     * Serialises rollup rewrites of one installation until the transaction ends.
+     *
+     * @param client a connection inside a transaction
+     * @param installationId installation
+     * @return completion
+     */
+    public Uni<Void> lockInstallation(SqlClient client, long installationId) {
+        return client.preparedQuery("SELECT pg_advisory_xact_lock($1, $2)")
+                .execute(Tuple.of(0x5757, (int) installationId)).replaceWithVoid();
+    }
+
+    /**
+     * Sums slots into buckets: {@code width_bucket} over the bucket starts, aggregated in PostgreSQL.
+     *
+     * @param installationId installation
+     * @param bounds n + 1 bucket boundaries, Unix ms, each a slot boundary
+     * @return per bucket: {energy mWh, estimated (0/1), reading count}
+     */
+    public Uni<long[][]> sumBuckets(long installationId, long[] bounds) {
+        int n = bounds.length - 1;
+        Long[] starts = new Long[n];
+        for (int i = 0; i < n; i++) {
+            starts[i] = bounds[i];
+        }
+        return pool.preparedQuery("SELECT width_bucket(slot_ms, $2::bigint[]) AS b, sum(energy_mwh)::bigint, "
+                + "bool_or(estimated), sum(reading_count)::bigint FROM energy_slots "
+                + "WHERE installation_id = $1 AND slot_ms >= $3 AND slot_ms < $4 GROUP BY 1")
+                .execute(Tuple.of(installationId, starts, bounds[0], bounds[n]))
+                .map(rows -> {
+                    long[][] result = new long[n][3];
+                    for (Row row : rows) {
+                        int bucket = row.getInteger(0) - 1;
+                        if (bucket >= 0 && bucket < n) {
+                            result[bucket][0] = row.getLong(1);
+                            result[bucket][1] = Boolean.TRUE.equals(row.getBoolean(2)) ? 1 : 0;
+                            result[bucket][2] = row.getLong(3);
+                        }
+                    }
+                    return result;
+                });
+    }
+
+    /**
+     * @param installationId installation
+     * @param fromMs first slot to include, Unix ms (use {@link Long#MIN_VALUE} for all)
+     * @return energy booked from that slot on, mWh
+     */
+    public Uni<Long> totalSince(long installationId, long fromMs) {
+        return pool.preparedQuery("SELECT coalesce(sum(energy_mwh), 0)::bigint FROM energy_slots "
+                + "WHERE installation_id = $1 AND slot_ms >= $2")
+                .execute(Tuple.of(installationId, fromMs))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** @return the pool, for transactions spanning several calls */
+    public Pool pool() {
+        return pool;
+    }
+}

@@ -1,0 +1,26 @@
+package io.wattwitness.query.service;
+
+import io.wattwitness.query.config.QueryConfig;
+import io.wattwitness.query.service.ApiModel.ChainView;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Chain information for the dashboard's in-browser verification, from configuration. */
+@ApplicationScoped
+public class ChainService {
+
+    private final QueryConfig config;
+
+    /**
+     * @param config chain settings ({@code CHAIN_RPC_URL}, {@code CHAIN_ID}, {@code ANCHOR_CONTRACT_ADDRESS})
+     */
+    public ChainService(QueryConfig config) {
+        this.config = config;
+    }
+
+    /** @return the chain id, public RPC URL, contract address and explorer template */
+    public ChainView info() {
+        QueryConfig.Chain chain = config.chain();
+        return new ChainView(chain.chainId(), chain.rpcUrl(), chain.contractAddress().filter(a -> !a.isBlank()).orElse(null),
+                chain.explorerTxUrlTemplate().filter(t -> !t.isBlank()).orElse(null));
+    }
+}

@@ -1,0 +1,225 @@
+package io.wattwitness.query.service;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.wattwitness.query.config.QueryConfig;
+import io.wattwitness.query.repository.EnergySlotRepository;
+import io.wattwitness.query.repository.Installation;
+import io.wattwitness.query.repository.Reading;
+import io.wattwitness.query.repository.ReadingRepository;
+import io.wattwitness.query.service.ApiModel.ChartPoint;
+import io.wattwitness.query.service.ApiModel.ChartView;
+import io.wattwitness.query.service.ApiModel.SummaryView;
+import io.wattwitness.query.service.energy.BucketGrid;
+import io.wattwitness.query.service.energy.CalendarBucket;
+import io.wattwitness.query.service.energy.CalendarBuckets;
+import io.wattwitness.query.service.energy.EnergyBooker;
+import io.wattwitness.query.service.energy.EnergyPolicy;
+import io.wattwitness.query.service.energy.Slots;
+import io.wattwitness.query.service.energy.TimeFrame;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Energy analytics over the 5-minute rollups (issue 4, "Energy analytics"): rollup maintenance from verified
+ * readings, charts in the installation's calendar, and the summary figures.
+ * <p>
+ * Rollups are recomputed, never incremented: a reading at time T affects the slots between its counted neighbours,
+ * so those slots are rebuilt from the raw readings (with {@code lookback} of history to restore the register
+ * baseline) under a per-installation advisory lock. Re-delivered, late and newly disputed readings all take the
+ * same path, which makes the rollups idempotent and order-independent.
+ */
+@ApplicationScoped
+public class EnergyService {
+
+    private final EnergySlotRepository slots;
+    private final ReadingRepository readings;
+    private final InstallationService installations;
+    private final EnergyBooker booker;
+    private final long lookbackMs;
+
+    /**
+     * @param slots rollup rows
+     * @param readings reading rows
+     * @param installations installation lookup
+     * @param config energy settings
+     */
+    public EnergyService(EnergySlotRepository slots, ReadingRepository readings, InstallationService installations,
+            QueryConfig config) {
+        this.slots = slots;
+        this.readings = readings;
+        this.installations = installations;
+        QueryConfig.Energy energy = config.energy();
+        this.booker = new EnergyBooker(new EnergyPolicy(energy.expectedInterval().toMillis(), energy.gapIntervals(),
+                energy.roundingToleranceWh() * 1000, energy.restartNearZeroWh() * 1000));
+        this.lookbackMs = energy.lookback().toMillis();
+    }
+
+    /** @return the booking rules in use */
+    public EnergyBooker booker() {
+        return booker;
+    }
+
+    /**
+     * Rebuilds the rollup slots a reading affects.
+     *
+     * @param installationId the reading's installation
+     * @param timestampMs its reading time, Unix ms
+     * @return the number of slots written
+     */
+    public Uni<Integer> refresh(long installationId, long timestampMs) {
+        return slots.pool().withTransaction(tx -> slots.lockInstallation(tx, installationId)
+                .chain(() -> slots.neighbours(tx, installationId, timestampMs))
+                .chain(around -> {
+                    long from = around[0] != null ? around[0] : timestampMs;
+                    long to = around[1] != null ? around[1] : timestampMs;
+                    BucketGrid grid = Slots.covering(from, to);
+                    return slots.samples(tx, installationId, grid.startMs() - lookbackMs, grid.endMs())
+                            .chain(samples -> {
+                                booker.book(samples, grid);
+                                return slots.replace(tx, installationId, grid);
+                            });
+                }))
+                .invoke(written -> Log.debugf("installation %d: %d rollup slots rebuilt around %d", (Object) installationId,
+                        written, timestampMs));
+    }
+
+    /**
+     * Rebuilds every slot of an installation between two instants (maintenance, benchmarks).
+     *
+     * @param installationId installation
+     * @param fromMs start, Unix ms
+     * @param toMs end, Unix ms
+     * @return the number of slots written
+     */
+    public Uni<Integer> rebuild(long installationId, long fromMs, long toMs) {
+        return slots.pool().withTransaction(tx -> slots.lockInstallation(tx, installationId)
+                .chain(() -> {
+                    BucketGrid grid = Slots.covering(fromMs, toMs);
+                    return slots.samples(tx, installationId, grid.startMs() - lookbackMs, grid.endMs())
+                            .chain(samples -> {
+                                booker.book(samples, grid);
+                                return slots.replace(tx, installationId, grid);
+                            });
+                }));
+    }
+
+    /**
+     * The chart of a time frame, summed from the rollups.
+     *
+     * @param installationId path parameter
+     * @param timeFrame hour | day | week | month | year (default day)
+     * @param tz IANA zone overriding the installation's, optional
+     * @param end instant the chart ends at (Unix s or ISO-8601), default now
+     * @return the chart
+     */
+    @WithSession
+    public Uni<ChartView> chart(String installationId, String timeFrame, String tz, String end) {
+        Request request = request(timeFrame, tz, end);
+        return installations.require(installationId).chain(installation -> chartOf(installation.id, request.frame(),
+                request.zone() != null ? request.zone() : ZoneId.of(installation.timezone), request.end()));
+    }
+
+    /**
+     * The chart of a time frame summed from the rollups, for a known installation (no session needed).
+     *
+     * @param installationId installation id
+     * @param frame time frame
+     * @param zone zone of the calendar buckets
+     * @param end chart end
+     * @return the chart
+     */
+    public Uni<ChartView> chartOf(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
+        List<CalendarBucket> buckets = CalendarBuckets.forFrame(frame, zone, end);
+        return slots.sumBuckets(installationId, CalendarBuckets.bounds(buckets))
+                .map(sums -> {
+                    List<ChartPoint> points = new ArrayList<>(buckets.size());
+                    long total = 0;
+                    for (int i = 0; i < buckets.size(); i++) {
+                        total += sums[i][0];
+                        points.add(new ChartPoint(buckets.get(i).label(), sums[i][0] / 1000.0,
+                                buckets.get(i).start().getEpochSecond(), sums[i][1] == 1));
+                    }
+                    return new ChartView(points, frame.wire(), total / 1000.0, "Wh", zone.getId());
+                });
+    }
+
+    /**
+     * The same chart computed from raw readings (no rollups): the reference for tests and benchmarks.
+     *
+     * @param installationId installation id
+     * @param frame time frame
+     * @param zone zone
+     * @param end chart end
+     * @return the chart
+     */
+    public Uni<ChartView> chartFromRaw(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
+        List<CalendarBucket> buckets = CalendarBuckets.forFrame(frame, zone, end);
+        BucketGrid grid = new BucketGrid(CalendarBuckets.bounds(buckets));
+        return slots.samples(slots.pool(), installationId, grid.startMs() - lookbackMs, grid.endMs())
+                .map(samples -> {
+                    booker.book(samples, grid);
+                    List<ChartPoint> points = new ArrayList<>(buckets.size());
+                    for (int i = 0; i < buckets.size(); i++) {
+                        points.add(new ChartPoint(buckets.get(i).label(), grid.energyMwh(i) / 1000.0,
+                                buckets.get(i).start().getEpochSecond(), grid.estimated(i)));
+                    }
+                    return new ChartView(points, frame.wire(), grid.totalMwh() / 1000.0, "Wh", zone.getId());
+                });
+    }
+
+    /**
+     * Lifetime and today's energy, current power, last reading age and uptime.
+     *
+     * @param installationId path parameter
+     * @return the summary
+     */
+    @WithSession
+    public Uni<SummaryView> summary(String installationId) {
+        return installations.require(installationId).chain(installation -> {
+            ZoneId zone = ZoneId.of(installation.timezone);
+            Instant now = Instant.now();
+            long midnight = LocalDate.ofInstant(now, zone).atStartOfDay(zone).toInstant().toEpochMilli();
+            return readings.latestByTime(installation.id).chain(latest -> readings.firstReadingMs(installation.id)
+                    .chain(first -> uptimeStart(latest)
+                            .chain(bootStart -> slots.totalSince(installation.id, Long.MIN_VALUE)
+                                    .chain(lifetime -> slots.totalSince(installation.id, Slots.floor(midnight))
+                                            .map(today -> summary(installation, latest, first, bootStart, lifetime,
+                                                    today, now))))));
+        });
+    }
+
+    private Uni<Long> uptimeStart(Reading latest) {
+        if (latest == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return readings.bootStartMs(latest.deviceId, latest.boot);
+    }
+
+    private static SummaryView summary(Installation installation, Reading latest, Long firstMs, Long bootStartMs,
+            long lifetimeMwh, long todayMwh, Instant now) {
+        Long lastAt = latest == null ? null : Math.floorDiv(latest.timestampMs, 1000L);
+        Long age = latest == null ? null : Math.max(0, (now.toEpochMilli() - latest.timestampMs) / 1000);
+        Long uptime = latest == null || bootStartMs == null ? null : (latest.timestampMs - bootStartMs) / 1000;
+        return new SummaryView(installation.id, latest == null ? null : latest.powerW, lastAt, age, todayMwh / 1000.0,
+                lifetimeMwh / 1000.0, firstMs == null ? null : Math.floorDiv(firstMs, 1000L),
+                latest == null ? null : latest.boot, uptime, installation.timezone);
+    }
+
+    private record Request(TimeFrame frame, ZoneId zone, Instant end) {
+    }
+
+    private static Request request(String timeFrame, String tz, String end) {
+        TimeFrame frame = timeFrame == null || timeFrame.isBlank() ? TimeFrame.DAY : TimeFrame.parse(timeFrame)
+                .orElseThrow(() -> ProblemException.badRequest("time_frame",
+                        "must be one of hour, day, week, month, year; got '" + timeFrame + "'"));
+        ZoneId zone = tz == null || tz.isBlank() ? null : Params.zone("tz", tz);
+        Instant until = Params.instant("end", end);
+        return new Request(frame, zone, until == null ? Instant.now() : until);
+    }
+}

@@ -1,0 +1,230 @@
+package io.wattwitness.query.service;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.wattwitness.query.repository.Installation;
+import io.wattwitness.query.repository.InstallationKey;
+import io.wattwitness.query.repository.InstallationKeyRepository;
+import io.wattwitness.query.repository.InstallationRepository;
+import io.wattwitness.query.service.ApiModel.InstallationRequest;
+import io.wattwitness.query.service.ApiModel.InstallationView;
+import io.wattwitness.query.service.ApiModel.KeyView;
+import io.wattwitness.reading.DeviceKey;
+import io.wattwitness.reading.Hex;
+import io.wattwitness.reading.ReadingFormatException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Installations: registration, update by meter MAC, key rotation with history (issue 4, "API").
+ */
+@ApplicationScoped
+public class InstallationService {
+
+    private final InstallationRepository installations;
+    private final InstallationKeyRepository keys;
+
+    /**
+     * @param installations installation rows
+     * @param keys key history rows
+     */
+    public InstallationService(InstallationRepository installations, InstallationKeyRepository keys) {
+        this.installations = installations;
+        this.keys = keys;
+    }
+
+    /**
+     * Outcome of a registration.
+     *
+     * @param installation the stored installation
+     * @param created true when new (201), false when updated (200)
+     */
+    public record Upserted(InstallationView installation, boolean created) {
+    }
+
+    /** @return every installation, by id */
+    @WithSession
+    public Uni<List<InstallationView>> list() {
+        return installations.listInOrder().chain(all -> {
+            if (all.isEmpty()) {
+                return Uni.createFrom().item(List.<InstallationView>of());
+            }
+            List<Long> ids = all.stream().map(installation -> installation.id).toList();
+            return keys.forInstallations(ids).map(found -> {
+                Map<Long, List<InstallationKey>> byInstallation = found.stream()
+                        .collect(Collectors.groupingBy(key -> key.installationId));
+                return all.stream().map(installation -> view(installation,
+                        byInstallation.getOrDefault(installation.id, List.of()))).toList();
+            });
+        });
+    }
+
+    /**
+     * @param id path parameter
+     * @return the installation; 400 for a bad id, 404 when unknown
+     */
+    @WithSession
+    public Uni<InstallationView> get(String id) {
+        return require(id).chain(installation -> keys.forInstallation(installation.id)
+                .map(history -> view(installation, history)));
+    }
+
+    /**
+     * Loads an installation; to be called inside a session.
+     *
+     * @param id path parameter {@code installation_id} or {@code id}
+     * @return the row; fails with 400 or 404 problems
+     */
+    public Uni<Installation> require(String id) {
+        long parsed = Params.id("installation_id", id);
+        return installations.findById(parsed).onItem().ifNull()
+                .failWith(() -> ProblemException.notFound("installation " + parsed + " does not exist"));
+    }
+
+    /**
+     * Creates an installation or updates the one with the same {@code shelly_mac}. A different key is refused
+     * unless {@code rotate_key} is true; the old key is then retired and kept in the history.
+     *
+     * @param request the body
+     * @return the stored installation and whether it was created
+     */
+    @WithTransaction
+    public Uni<Upserted> upsert(InstallationRequest request) {
+        Valid valid = validate(request);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return installations.findByMac(valid.mac()).chain(existing -> {
+            if (existing == null) {
+                return keys.findByDeviceId(valid.key().deviceIdHex()).chain(used -> {
+                    if (used != null) {
+                        throw ProblemException.conflict("public_key",
+                                "this key is already registered to installation " + used.installationId);
+                    }
+                    Installation created = new Installation();
+                    apply(created, request, valid, now);
+                    created.publicKey = valid.key().hex();
+                    created.deviceId = valid.key().deviceIdHex();
+                    created.active = true;
+                    created.createdAt = now;
+                    return installations.persistAndFlush(created)
+                            .chain(() -> keys.persistAndFlush(newKey(created.id, valid.key(), now)))
+                            .chain(() -> keys.forInstallation(created.id))
+                            .map(history -> {
+                                Log.infof("installation %d registered for meter %s, device %s", created.id, valid.mac(),
+                                        created.deviceId);
+                                return new Upserted(view(created, history), true);
+                            });
+                });
+            }
+            apply(existing, request, valid, now);
+            Uni<Void> keyChange = Uni.createFrom().voidItem();
+            if (!existing.publicKey.trim().equals(valid.key().hex())) {
+                if (!Boolean.TRUE.equals(request.rotateKey())) {
+                    throw ProblemException.conflict("public_key",
+                            "installation " + existing.id + " has another key; send rotate_key: true to replace it");
+                }
+                keyChange = rotate(existing, valid.key(), now);
+            }
+            return keyChange.chain(() -> installations.persistAndFlush(existing))
+                    .chain(() -> keys.forInstallation(existing.id))
+                    .map(history -> new Upserted(view(existing, history), false));
+        });
+    }
+
+    private Uni<Void> rotate(Installation installation, DeviceKey key, Instant now) {
+        return keys.findByDeviceId(key.deviceIdHex()).chain(used -> {
+            if (used != null) {
+                throw ProblemException.conflict("public_key", "this key was already used by installation "
+                        + used.installationId + " and cannot be registered again");
+            }
+            return keys.update("retiredAt = ?1 where installationId = ?2 and retiredAt is null", now, installation.id)
+                    .chain(() -> keys.persistAndFlush(newKey(installation.id, key, now)))
+                    .invoke(() -> {
+                        Log.infof("installation %d rotated its key from device %s to %s", installation.id,
+                                installation.deviceId, key.deviceIdHex());
+                        installation.publicKey = key.hex();
+                        installation.deviceId = key.deviceIdHex();
+                    })
+                    .replaceWithVoid();
+        });
+    }
+
+    private static InstallationKey newKey(long installationId, DeviceKey key, Instant now) {
+        InstallationKey row = new InstallationKey();
+        row.installationId = installationId;
+        row.publicKey = key.hex();
+        row.deviceId = key.deviceIdHex();
+        row.validFrom = now;
+        return row;
+    }
+
+    private static void apply(Installation installation, InstallationRequest request, Valid valid, Instant now) {
+        installation.name = request.name().trim();
+        installation.shellyMac = valid.mac();
+        installation.timezone = valid.zone().getId();
+        installation.latitude = request.latitude();
+        installation.longitude = request.longitude();
+        installation.capacityW = request.capacityW();
+        installation.updatedAt = now;
+    }
+
+    private record Valid(String mac, DeviceKey key, ZoneId zone) {
+    }
+
+    private static Valid validate(InstallationRequest request) {
+        if (request == null) {
+            throw ProblemException.badRequest("body", "a JSON object is required");
+        }
+        if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
+            throw ProblemException.badRequest("name", "is required (1 to 200 characters)");
+        }
+        String mac = request.shellyMac() == null ? "" : request.shellyMac().trim().toLowerCase(Locale.ROOT);
+        if (!Hex.isHex(mac, 12)) {
+            throw ProblemException.badRequest("shelly_mac", "must be 12 hex characters");
+        }
+        DeviceKey key;
+        try {
+            key = DeviceKey.ofHex(request.publicKey() == null ? "" : request.publicKey().trim());
+        } catch (ReadingFormatException e) {
+            throw ProblemException.badRequest("public_key", "must be 128 hex characters X||Y of a point on P-256 ("
+                    + e.getMessage() + ")");
+        }
+        ZoneId zone = request.timezone() == null || request.timezone().isBlank() ? ZoneId.of("UTC")
+                : Params.zone("timezone", request.timezone());
+        if (request.latitude() != null && !(request.latitude() >= -90 && request.latitude() <= 90)) {
+            throw ProblemException.badRequest("latitude", "must be between -90 and 90");
+        }
+        if (request.longitude() != null && !(request.longitude() >= -180 && request.longitude() <= 180)) {
+            throw ProblemException.badRequest("longitude", "must be between -180 and 180");
+        }
+        if (request.capacityW() != null && !(request.capacityW() >= 0 && request.capacityW() < 1e12)) {
+            throw ProblemException.badRequest("capacity_w", "must be a non-negative number of watts");
+        }
+        return new Valid(mac, key, zone);
+    }
+
+    /**
+     * @param installation row
+     * @param history its keys
+     * @return the API view
+     */
+    static InstallationView view(Installation installation, List<InstallationKey> history) {
+        List<KeyView> keyViews = new ArrayList<>();
+        for (InstallationKey key : history) {
+            keyViews.add(new KeyView(key.publicKey.trim(), key.deviceId.trim(), key.validFrom, key.retiredAt));
+        }
+        String deviceId = installation.deviceId.trim();
+        return new InstallationView(installation.id, installation.name, installation.shellyMac.trim(),
+                installation.publicKey.trim(), deviceId, installation.timezone, installation.latitude,
+                installation.longitude, installation.capacityW, installation.createdAt, installation.updatedAt,
+                installation.active, deviceId, keyViews);
+    }
+}

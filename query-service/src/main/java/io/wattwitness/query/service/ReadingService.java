@@ -1,0 +1,199 @@
+package io.wattwitness.query.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.wattwitness.query.messaging.RawReadingsProducer;
+import io.wattwitness.query.repository.InstallationKeyRepository;
+import io.wattwitness.query.repository.QuarantineEntry;
+import io.wattwitness.query.repository.QuarantineRepository;
+import io.wattwitness.query.repository.Reading;
+import io.wattwitness.query.repository.ReadingRepository;
+import io.wattwitness.query.service.ApiModel.QuarantineItem;
+import io.wattwitness.query.service.ApiModel.QuarantinePage;
+import io.wattwitness.query.service.ApiModel.ReadingPage;
+import io.wattwitness.query.service.ApiModel.ReadingView;
+import io.wattwitness.query.service.ApiModel.SubmitResult;
+import io.wattwitness.reading.Envelope;
+import io.wattwitness.reading.Hex;
+import io.wattwitness.reading.ReadingFormatException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Readings: listing, latest, quarantine and the HTTP transport (issue 4, "API").
+ */
+@ApplicationScoped
+public class ReadingService {
+
+    private static final int MAX_BODY = 4096;
+
+    private final InstallationService installations;
+    private final ReadingRepository readings;
+    private final InstallationKeyRepository keys;
+    private final QuarantineRepository quarantine;
+    private final RawReadingsProducer producer;
+    private final ObjectMapper mapper;
+
+    /**
+     * @param installations installation lookup
+     * @param readings reading rows
+     * @param keys key history
+     * @param quarantine quarantine rows
+     * @param producer readings.raw producer
+     * @param mapper JSON
+     */
+    public ReadingService(InstallationService installations, ReadingRepository readings, InstallationKeyRepository keys,
+            QuarantineRepository quarantine, RawReadingsProducer producer, ObjectMapper mapper) {
+        this.installations = installations;
+        this.readings = readings;
+        this.keys = keys;
+        this.quarantine = quarantine;
+        this.producer = producer;
+        this.mapper = mapper;
+    }
+
+    /**
+     * A page of readings, newest first.
+     *
+     * @param installationId path parameter
+     * @param start earliest reading time (Unix s or ISO-8601), optional
+     * @param end latest reading time, optional
+     * @param verifiedOnly default true: only readings whose signature verified and that are not disputed
+     * @param limit 1..1000, default 100
+     * @param cursor {@code next_cursor} of the previous page, optional
+     * @return the page
+     */
+    @WithSession
+    public Uni<ReadingPage> list(String installationId, String start, String end, String verifiedOnly, String limit,
+            String cursor) {
+        Instant from = Params.instant("start", start);
+        Instant to = Params.instant("end", end);
+        if (from != null && to != null && to.isBefore(from)) {
+            throw ProblemException.badRequest("end", "must not be before start");
+        }
+        boolean onlyVerified = Params.bool("verified_only", verifiedOnly, true);
+        int size = Params.limit("limit", limit, 100, 1000);
+        long[] after = Params.parseCursor("cursor", cursor);
+        return installations.require(installationId)
+                .chain(installation -> readings.page(installation.id, from == null ? Long.MIN_VALUE : from.toEpochMilli(),
+                        to == null ? Long.MAX_VALUE : to.toEpochMilli(), onlyVerified, after == null ? null : after[0],
+                        after == null ? 0 : after[1], size))
+                .map(found -> {
+                    List<ReadingView> views = found.stream().map(ReadingService::view).toList();
+                    String next = null;
+                    if (found.size() == size) {
+                        Reading last = found.get(found.size() - 1);
+                        next = Params.cursor(last.timestampMs, last.id);
+                    }
+                    return new ReadingPage(views, next);
+                });
+    }
+
+    /**
+     * @param installationId path parameter
+     * @return the reading with the latest reading time; 404 when there is none
+     */
+    @WithSession
+    public Uni<ReadingView> latest(String installationId) {
+        return installations.require(installationId)
+                .chain(installation -> readings.latestByTime(installation.id))
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("installation has no readings yet"))
+                .map(ReadingService::view);
+    }
+
+    /**
+     * @param readingId a reading id
+     * @return the reading, or null
+     */
+    @WithSession
+    public Uni<ReadingView> byId(long readingId) {
+        return readings.findById(readingId).map(found -> found == null ? null : view(found));
+    }
+
+    /**
+     * Quarantined inputs of an installation's devices, newest first.
+     *
+     * @param installationId path parameter
+     * @param limit 1..1000, default 100
+     * @return the entries
+     */
+    @WithSession
+    public Uni<QuarantinePage> quarantine(String installationId, String limit) {
+        int size = Params.limit("limit", limit, 100, 1000);
+        return installations.require(installationId)
+                .chain(installation -> keys.forInstallation(installation.id).chain(history -> {
+                    List<String> deviceIds = new ArrayList<>();
+                    deviceIds.add(installation.deviceId.trim());
+                    history.forEach(key -> deviceIds.add(key.deviceId.trim()));
+                    return quarantine.forInstallation(installation.id, deviceIds, size);
+                }))
+                .map(found -> new QuarantinePage(found.stream().map(ReadingService::quarantineItem).toList()));
+    }
+
+    /**
+     * The HTTP transport: checks the envelope the way ingest does (SPEC.md section 4, lengths and hex only; the
+     * signature is verified by verify-service) and forwards the body to {@code readings.raw}.
+     *
+     * @param body the request body
+     * @return the reading identity, once Kafka acknowledged
+     */
+    public Uni<SubmitResult> submit(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ProblemException.badRequest("body", "a JSON envelope {message, signature} is required");
+        }
+        if (body.length > MAX_BODY) {
+            throw new ProblemException(413, "Payload too large", "the envelope is larger than " + MAX_BODY + " bytes", "body");
+        }
+        JsonNode json;
+        try {
+            json = mapper.readTree(body);
+        } catch (IOException e) {
+            throw ProblemException.badRequest("body", "is not valid JSON");
+        }
+        if (json == null || !json.isObject()) {
+            throw ProblemException.badRequest("body", "must be a JSON object {message, signature}");
+        }
+        Envelope envelope;
+        try {
+            envelope = Envelope.ofHex(text(json, "message"), text(json, "signature"));
+        } catch (ReadingFormatException e) {
+            throw ProblemException.badRequest(e.field(), e.getMessage());
+        }
+        ByteBuffer message = ByteBuffer.wrap(envelope.message());
+        long boot = message.getInt(18) & 0xFFFF_FFFFL;
+        long seq = message.getInt(22) & 0xFFFF_FFFFL;
+        String deviceId = envelope.deviceIdHex();
+        return producer.send(deviceId, body, System.currentTimeMillis())
+                .replaceWith(new SubmitResult(deviceId, boot, seq, "accepted"));
+    }
+
+    private static String text(JsonNode json, String member) {
+        JsonNode node = json.get(member);
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+
+    /**
+     * @param reading row
+     * @return the API view
+     */
+    static ReadingView view(Reading reading) {
+        return new ReadingView(reading.id, reading.installationId, reading.powerW, reading.totalWh,
+                Math.floorDiv(reading.timestampMs, 1000L), reading.timestampMs, Hex.encode(reading.signature),
+                reading.verified, reading.createdAt, reading.deviceId.trim(), reading.boot, reading.seq,
+                Hex.encode(reading.message), reading.verificationError, reading.status, reading.batchId, reading.onChain,
+                reading.blockchainTxHash, reading.blockchainBlockNumber);
+    }
+
+    private static QuarantineItem quarantineItem(QuarantineEntry entry) {
+        return new QuarantineItem(entry.id, entry.receivedAt, entry.reason, entry.detail,
+                entry.deviceId == null ? null : entry.deviceId.trim(), entry.boot, entry.seq,
+                new String(entry.raw, StandardCharsets.UTF_8));
+    }
+}
