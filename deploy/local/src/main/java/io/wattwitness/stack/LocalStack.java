@@ -176,7 +176,7 @@ public final class LocalStack implements Callable<Integer> {
 
     private Map<String, String> withSealing(Map<String, String> common) {
         Map<String, String> env = new HashMap<>(common);
-        env.put("WATTWITNESS_SEAL_INTERVAL", sealInterval);
+        env.put("WATTWITNESS_BATCH_INTERVAL", sealInterval);
         return env;
     }
 

@@ -43,7 +43,8 @@ public final class Simulators {
                 "--name", "replay".equals(name) ? "Replay PV" : "Simulated PV",
                 "--mqtt", "tcp://127.0.0.1:" + mqttPort,
                 "--register", layout.apiUrl(),
-                "--token", layout.tokens().get("OPERATOR_TOKEN")));
+                "--token", layout.tokens().get("OPERATOR_TOKEN"),
+                "--catch-up"));
         if (replay != null) {
             command.add("--replay");
             command.add(replay.toAbsolutePath().toString());

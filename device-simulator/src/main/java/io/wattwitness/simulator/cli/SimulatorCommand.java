@@ -21,6 +21,7 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -99,6 +100,10 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     @Option(names = "--manifest", description = "Write every envelope (and its injected fault) as JSON lines.")
     private Path manifest;
+
+    @Option(names = "--catch-up", description = "Never run ahead of the wall clock: with --speed above 1 and a "
+            + "--start in the past, run fast until now, then in real time.")
+    boolean catchUp;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of faults and clouds (default ${DEFAULT-VALUE}).")
     private long seed;
@@ -246,7 +251,8 @@ public final class SimulatorCommand implements Callable<Integer> {
                     manifestWriter.flush();
                 }
             };
-            rounds = simulator.run(transport, listener, limit, speed, running::get, everyRound);
+            rounds = simulator.run(transport, listener, limit, speed, running::get, everyRound,
+                    catchUp ? Clock.systemUTC() : null);
         } finally {
             transport.close();
             if (manifestWriter != null) {

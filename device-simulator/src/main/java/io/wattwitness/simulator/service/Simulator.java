@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -75,6 +76,26 @@ public final class Simulator {
      */
     public long run(Transport transport, Consumer<Emission> listener, long count, double speed,
             BooleanSupplier keepRunning, Runnable everyRound) {
+        return run(transport, listener, count, speed, keepRunning, everyRound, null);
+    }
+
+    /**
+     * Like {@link #run(Transport, Consumer, long, double, BooleanSupplier, Runnable)}, and, when {@code wallClock}
+     * is given, never ahead of it: a fleet started in the past runs at {@code speed} until its simulated time
+     * reaches the wall clock, then goes on in real time (a live local stack at accelerated speed; the backend
+     * refuses readings more than 5 minutes ahead of its own clock).
+     *
+     * @param transport where envelopes go (already opened)
+     * @param listener sees every emission, sent or dropped
+     * @param count readings per device before stopping; 0 = no limit
+     * @param speed simulated seconds per real second; 0 = as fast as possible
+     * @param keepRunning checked before every round and while waiting; false stops the run
+     * @param everyRound called after every round
+     * @param wallClock the clock simulated time must not pass, or null for none
+     * @return rounds taken
+     */
+    public long run(Transport transport, Consumer<Emission> listener, long count, double speed,
+            BooleanSupplier keepRunning, Runnable everyRound, Clock wallClock) {
         if (speed < 0 || Double.isNaN(speed)) {
             throw new IllegalArgumentException("speed must be >= 0");
         }
@@ -86,6 +107,9 @@ public final class Simulator {
                 if (!sleepUntil(target, keepRunning)) {
                     break;
                 }
+            }
+            if (wallClock != null && !waitForWallClock(wallClock, keepRunning)) {
+                break;
             }
             for (SimulatedDevice device : devices) {
                 if (device.exhausted()) {
@@ -105,6 +129,22 @@ public final class Simulator {
         long done = rounds;
         LOG.fine(() -> "simulation stopped after " + done + " rounds of " + devices.size() + " devices");
         return rounds;
+    }
+
+    private boolean waitForWallClock(Clock wallClock, BooleanSupplier keepRunning) {
+        Instant next = devices.stream().map(SimulatedDevice::clock).min(Instant::compareTo).orElse(Instant.MIN);
+        while (next.isAfter(wallClock.instant())) {
+            if (!keepRunning.getAsBoolean()) {
+                return false;
+            }
+            try {
+                Thread.sleep(Math.max(1, Math.min(200, Duration.between(wallClock.instant(), next).toMillis())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean sleepUntil(long targetNanos, BooleanSupplier keepRunning) {
