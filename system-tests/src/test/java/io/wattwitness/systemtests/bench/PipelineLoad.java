@@ -1,0 +1,255 @@
+package io.wattwitness.systemtests.bench;
+
+import io.wattwitness.simulator.service.Emission;
+import io.wattwitness.simulator.service.Faults;
+import io.wattwitness.simulator.service.SimulatedDevice;
+import io.wattwitness.systemtests.support.Database;
+import io.wattwitness.systemtests.support.DeviceMqttTransport;
+import io.wattwitness.systemtests.support.ExpectedOutcomes.Identity;
+import io.wattwitness.systemtests.support.Fleet;
+import io.wattwitness.systemtests.support.PipelineStack;
+import io.wattwitness.systemtests.support.Poll;
+import io.wattwitness.systemtests.support.Settings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Load generator (not a test): N simulated devices publish M readings each as fast as the pipeline takes them:
+ * Mosquitto → ingest-service → Kafka → verify-service → PostgreSQL, every part real and on loopback. Each device
+ * behaves like the firmware: it keeps unacknowledged readings in its buffer (at most 40 in flight here, then it
+ * waits for ingest's ack) and resends the buffer when no ack came for 5 s. Readings are signed before the clock
+ * starts, so the figures are the pipeline's, not the signer's.
+ * A warm-up fleet (2 devices × 200 readings) runs first so that the services' JIT compilers have seen the path.
+ * <p>
+ * Reports: sustained verified readings per second (middle 80 % of completions), overall rate (first send to last
+ * verification), end-to-end latency p50/p99 (first send → {@code verified_at}, and its two halves: send →
+ * {@code received_at} at ingest, {@code received_at} → {@code verified_at}), CPU time per reading of each service
+ * JVM, of the Kafka broker and of the load generator, and the machine's load average.
+ * <p>
+ * Usage: {@code PipelineLoad [devices=20] [readings per device=500] [report file=target/bench/pipeline-load.md]};
+ * needs the packaged services (system properties {@code wattwitness.ingest.jar}, {@code wattwitness.verify.jar})
+ * and the machine's PostgreSQL and Mosquitto (see {@link Settings}). Bounded: gives up waiting after 15 minutes.
+ */
+public final class PipelineLoad {
+
+    private static final Logger LOG = Logger.getLogger(PipelineLoad.class.getName());
+    private static final Duration MAX_WAIT = Duration.ofMinutes(15);
+    private static final int WARMUP_DEVICES = 2;
+    private static final int WARMUP_READINGS = 200;
+    /** Most unacknowledged readings a device keeps in flight (its buffer); 20 devices x 40 stay below Mosquitto's
+     *  default per-client queue of 1000, so the broker never drops what ingest has not taken yet. */
+    private static final int WINDOW = 40;
+    private static final Duration RESEND_AFTER = Duration.ofSeconds(5);
+
+    private PipelineLoad() {
+    }
+
+    /**
+     * @param args devices, readings per device, report file
+     * @throws Exception when the pipeline cannot be started or the run does not complete in 15 minutes
+     */
+    public static void main(String[] args) throws Exception {
+        int deviceCount = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int readings = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        Path report = Path.of(args.length > 2 ? args[2] : "target/bench/pipeline-load.md");
+        if (deviceCount < 1 || readings < 1) {
+            throw new IllegalArgumentException("devices and readings must be >= 1");
+        }
+        Settings settings = Settings.fromEnvironment();
+        Path state = Files.createTempDirectory("ww-load-");
+        try {
+            run(settings, state, deviceCount, readings, report);
+        } finally {
+            PipelineStack.deleteTree(state);
+        }
+    }
+
+    private static void run(Settings settings, Path state, int deviceCount, int readings, Path report)
+            throws Exception {
+        try (PipelineStack stack = PipelineStack.start(settings, "bench")) {
+            Database database = new Database(settings);
+            Map<Identity, Long> sentAt = new ConcurrentHashMap<>();
+            try (DeviceMqttTransport mqtt = new DeviceMqttTransport(settings.mqttUri(), stack.topicRoot(),
+                    RESEND_AFTER, sent -> sentAt.putIfAbsent(new Identity(sent.topicDeviceId(),
+                            sent.emission().boot(), sent.emission().seq()), sent.sentAtMs()))) {
+                SignedFleet warmup = prepare(state.resolve("warmup"), WARMUP_DEVICES, WARMUP_READINGS, database);
+                mqtt.open(warmup.devices(), e -> { });
+                LOG.info("warm-up: " + WARMUP_DEVICES + " devices x " + WARMUP_READINGS + " readings");
+                publish(mqtt, warmup);
+                awaitStored(database, warmup);
+
+                SignedFleet run = prepare(state.resolve("run"), deviceCount, readings, database);
+                mqtt.open(run.devices(), e -> { });
+                Usage before = Usage.sample(stack);
+                long startMs = System.currentTimeMillis();
+                LOG.info("load: " + deviceCount + " devices x " + readings + " readings at full speed");
+                publish(mqtt, run);
+                long publishedMs = System.currentTimeMillis();
+                awaitStored(database, run);
+                Usage after = Usage.sample(stack);
+
+                List<Database.ReadingRow> rows = database.readings(run.ids());
+                String text = report(deviceCount, readings, rows, sentAt, startMs, publishedMs, before, after);
+                Files.createDirectories(report.toAbsolutePath().getParent());
+                Files.writeString(report, text, StandardCharsets.UTF_8);
+                LOG.info("report written to " + report.toAbsolutePath() + "\n" + text);
+            }
+        }
+    }
+
+    private static SignedFleet prepare(Path state, int deviceCount, int readings, Database database) throws Exception {
+        Instant start = Instant.now().minus(Fleet.INTERVAL.multipliedBy(readings)).minus(Duration.ofMinutes(1));
+        List<SimulatedDevice> devices = new ArrayList<>();
+        Map<SimulatedDevice, List<Emission>> emissions = new HashMap<>();
+        for (int i = 0; i < deviceCount; i++) {
+            SimulatedDevice device = Fleet.device(state, i, start, Faults.NONE, 1);
+            database.register(device);
+            List<Emission> signed = new ArrayList<>(readings);
+            for (int r = 0; r < readings; r++) {
+                signed.addAll(device.next());
+            }
+            devices.add(device);
+            emissions.put(device, signed);
+        }
+        return new SignedFleet(devices, emissions);
+    }
+
+    /**
+     * One thread per device, each publishing its readings back to back (QoS 1, waiting for each PUBACK) while it has
+     * fewer than {@link #WINDOW} unacknowledged readings; a flusher resends what stays unacknowledged for 5 s.
+     */
+    private static void publish(DeviceMqttTransport mqtt, SignedFleet run) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (SimulatedDevice device : run.devices()) {
+            Thread thread = new Thread(() -> {
+                for (Emission emission : run.emissions().get(device)) {
+                    while (device.store().buffer().size() >= WINDOW) {
+                        Poll.pause(Duration.ofMillis(2));
+                    }
+                    mqtt.send(device, emission);
+                }
+            }, "device-" + device.index());
+            thread.start();
+            threads.add(thread);
+        }
+        Thread flusher = new Thread(() -> {
+            while (threads.stream().anyMatch(Thread::isAlive) || !mqtt.drain(Duration.ZERO)) {
+                mqtt.flush();
+                Poll.pause(Duration.ofMillis(500));
+            }
+        }, "resend");
+        flusher.start();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        flusher.join();
+    }
+
+    private static void awaitStored(Database database, SignedFleet run) throws IOException {
+        long want = run.size();
+        Instant begin = Instant.now();
+        Database.Counts counts = Poll.until(MAX_WAIT, Duration.ofMillis(250), () -> database.counts(run.ids()),
+                c -> c.readings() >= want);
+        if (counts == null || counts.readings() < want) {
+            throw new IOException("only " + (counts == null ? 0 : counts.readings()) + " of " + want
+                    + " readings stored after " + MAX_WAIT);
+        }
+        LOG.info(() -> want + " readings stored " + Duration.between(begin, Instant.now()) + " after publishing");
+    }
+
+    private static String report(int deviceCount, int readings, List<Database.ReadingRow> rows,
+            Map<Identity, Long> sentAt, long startMs, long publishedMs, Usage before, Usage after) {
+        int n = rows.size();
+        long[] endToEnd = new long[n];
+        long[] toIngest = new long[n];
+        long[] ingestToVerified = new long[n];
+        long[] verifiedAt = new long[n];
+        for (int i = 0; i < n; i++) {
+            Database.ReadingRow row = rows.get(i);
+            long sent = sentAt.get(new Identity(row.deviceId(), row.boot(), row.seq()));
+            endToEnd[i] = row.verifiedAtMs() - sent;
+            toIngest[i] = row.receivedAtMs() - sent;
+            ingestToVerified[i] = row.verifiedAtMs() - row.receivedAtMs();
+            verifiedAt[i] = row.verifiedAtMs();
+        }
+        long lastVerified = LoadFigures.percentile(verifiedAt, 100);
+        double overall = n * 1000.0 / Math.max(1, lastVerified - startMs);
+        double sustained = LoadFigures.sustainedRate(verifiedAt, 10, 90);
+        double published = n * 1000.0 / Math.max(1, publishedMs - startMs);
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "Run at %s, %d devices x %d readings = %d readings, all verified.%n",
+                Instant.ofEpochMilli(startMs), deviceCount, readings, n));
+        out.append(String.format(Locale.ROOT, "Load average before / after: %s / %s (2 cores).%n%n",
+                before.loadAverage(), after.loadAverage()));
+        out.append("| figure | value |\n|---|---|\n");
+        out.append(row("sustained verified readings/s (middle 80 % of completions)", "%.0f", sustained));
+        out.append(row("overall verified readings/s (first send to last verification)", "%.0f", overall));
+        out.append(row("devices' rate until ingest acknowledged everything, readings/s", "%.0f", published));
+        out.append(row("end-to-end latency p50 / p99, ms (first send -> verified_at)", "%s",
+                LoadFigures.percentile(endToEnd, 50) + " / " + LoadFigures.percentile(endToEnd, 99)));
+        out.append(row("  send -> ingest received_at p50 / p99, ms", "%s",
+                LoadFigures.percentile(toIngest, 50) + " / " + LoadFigures.percentile(toIngest, 99)));
+        out.append(row("  received_at -> verified_at p50 / p99, ms", "%s",
+                LoadFigures.percentile(ingestToVerified, 50) + " / " + LoadFigures.percentile(ingestToVerified, 99)));
+        for (String part : after.cpu().keySet()) {
+            Duration used = after.cpu().get(part).minus(before.cpu().getOrDefault(part, Duration.ZERO));
+            out.append(row("CPU per reading, " + part + " (µs)", "%.0f", used.toNanos() / 1000.0 / n));
+        }
+        return out.toString();
+    }
+
+    private static String row(String name, String format, Object value) {
+        return "| " + name + " | " + String.format(Locale.ROOT, format, value) + " |\n";
+    }
+
+    /**
+     * CPU time of the parts at one instant, and the load average.
+     *
+     * @param cpu CPU time by part (ingest-service, verify-service, Kafka broker, load generator)
+     * @param loadAverage {@code /proc/loadavg}'s first three fields
+     */
+    private record Usage(Map<String, Duration> cpu, String loadAverage) {
+
+        static Usage sample(PipelineStack stack) {
+            Map<String, Duration> cpu = new LinkedHashMap<>();
+            cpu.put("ingest-service", stack.ingest().cpuTime());
+            cpu.put("verify-service", stack.verify().cpuTime());
+            cpu.put("Kafka broker", ProcessHandle.current().children()
+                    .filter(child -> commandLine(child.pid()).contains("\0kafka.Kafka\0"))
+                    .map(child -> child.info().totalCpuDuration().orElse(Duration.ZERO))
+                    .reduce(Duration.ZERO, Duration::plus));
+            cpu.put("load generator (devices)", ProcessHandle.current().info().totalCpuDuration()
+                    .orElse(Duration.ZERO));
+            String load;
+            try {
+                String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+                load = fields[0] + " " + fields[1] + " " + fields[2];
+            } catch (IOException e) {
+                load = "unknown";
+            }
+            return new Usage(cpu, load);
+        }
+
+        /** @return {@code /proc/<pid>/cmdline} (arguments separated by NUL), empty when unreadable */
+        private static String commandLine(long pid) {
+            try {
+                return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                        StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+    }
+}
