@@ -28,7 +28,7 @@ public final class Hex {
     /**
      * Decodes hex (upper or lower case, no {@code 0x} prefix, no separators).
      *
-     * @param hex an even-length string of hex digits
+     * @param hex an even-length string of ASCII hex digits
      * @return the decoded bytes
      * @throws IllegalArgumentException if the length is odd or a character is not a hex digit
      */
@@ -39,8 +39,8 @@ public final class Hex {
         }
         byte[] out = new byte[length / 2];
         for (int i = 0; i < out.length; i++) {
-            int high = Character.digit(hex.charAt(2 * i), 16);
-            int low = Character.digit(hex.charAt(2 * i + 1), 16);
+            int high = digit(hex.charAt(2 * i));
+            int low = digit(hex.charAt(2 * i + 1));
             if (high < 0 || low < 0) {
                 throw new IllegalArgumentException("not a hex digit at position " + (high < 0 ? 2 * i : 2 * i + 1));
             }
@@ -61,11 +61,31 @@ public final class Hex {
             return false;
         }
         for (int i = 0; i < chars; i++) {
-            if (Character.digit(hex.charAt(i), 16) < 0) {
+            if (digit(hex.charAt(i)) < 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Value of one ASCII hex digit. Unlike {@link Character#digit(char, int)}, which also accepts other Unicode
+     * digits and the fullwidth Latin letters, only {@code [0-9a-fA-F]} count (SPEC.md §4).
+     *
+     * @param c a character
+     * @return 0..15, or -1 when {@code c} is not an ASCII hex digit
+     */
+    public static int digit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     /**

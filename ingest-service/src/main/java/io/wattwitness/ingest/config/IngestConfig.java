@@ -68,6 +68,13 @@ public interface IngestConfig {
         @WithDefault("4096")
         int maxPayloadBytes();
 
+        /**
+         * @return most payload bytes a {@code readings.rejected} record keeps; longer payloads are cut (the record
+         *         notes the full size and SHA-256). Keep its base64 (4/3 of it) well below Kafka's record size limit.
+         */
+        @WithDefault("65536")
+        int maxRejectedRawBytes();
+
         /** @return devices the ack tracker remembers at once (least recently used forgotten first) */
         @WithDefault("100000")
         int ackMaxDevices();

@@ -2,6 +2,7 @@ package io.wattwitness.ingest.service;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.wattwitness.ingest.config.IngestConfig;
 import io.wattwitness.ingest.messaging.DeviceAckPublisher;
 import io.wattwitness.ingest.messaging.KafkaForwarder;
 import io.wattwitness.reading.Hex;
@@ -12,7 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * <ul>
  *   <li>An envelope passing {@link EnvelopeChecker} goes to {@code readings.raw}, keyed by device id; once Kafka
  *       acknowledged it, the {@link ContiguousAckTracker} advances and the device's ack is published.</li>
- *   <li>Anything else goes to {@code readings.rejected} with its raw bytes and reason: never dropped.</li>
+ *   <li>Anything else goes to {@code readings.rejected} with its raw bytes (at most
+ *       {@code ingest.limits.max-rejected-raw-bytes} of them) and reason: never dropped.</li>
  *   <li>Status messages go to {@code devices.status}; malformed ones to {@code readings.rejected}
  *       ({@code malformed_status}).</li>
  * </ul>
@@ -32,10 +34,12 @@ public class IngestService {
     private final DeviceAckPublisher acks;
     private final IngestMetrics metrics;
     private final DeviceTopics topics;
+    private final int maxRejectedRawBytes;
 
     IngestService(DeviceTopics topics, EnvelopeChecker envelopes, StatusChecker statuses, ContiguousAckTracker tracker,
-            KafkaForwarder kafka, DeviceAckPublisher acks, IngestMetrics metrics) {
+            KafkaForwarder kafka, DeviceAckPublisher acks, IngestMetrics metrics, IngestConfig config) {
         this.topics = topics;
+        this.maxRejectedRawBytes = config.limits().maxRejectedRawBytes();
         this.envelopes = envelopes;
         this.statuses = statuses;
         this.tracker = tracker;
@@ -90,7 +94,8 @@ public class IngestService {
             long receivedAtMs) {
         Log.warnf("rejected message on %s: %s (%s)", topic, reason.wire(), detail);
         String key = topicDeviceId != null && Hex.isHex(topicDeviceId, 16) ? topicDeviceId : null;
-        byte[] value = KafkaValues.rejected(reason, detail, SOURCE_MQTT, topic, receivedAtMs, payload);
+        byte[] value = KafkaValues.rejected(reason, detail, SOURCE_MQTT, topic, receivedAtMs, payload,
+                maxRejectedRawBytes);
         return kafka.rejected(key, value)
                 .invoke(() -> metrics.rejected(reason))
                 .onFailure().invoke(failure -> onFailure(topic, failure));

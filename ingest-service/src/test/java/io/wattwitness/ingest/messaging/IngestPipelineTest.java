@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.wattwitness.kafka.KafkaBrokerTestResource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,6 +134,27 @@ class IngestPipelineTest {
         }
         assertEquals(receivedBefore + cases.size() + 1, Metrics.value(RECEIVED));
         assertEquals(forwardedBefore, Metrics.value(FORWARDED));
+    }
+
+    @Test
+    void aPayloadTooLargeForAKafkaRecordIsRejectedAndDoesNotBlockTheDevicesReadings() throws Exception {
+        TestDevice device = new TestDevice();
+        byte[] huge = new byte[1_000_000];
+        Arrays.fill(huge, (byte) '{');
+        byte[] valid = device.envelope(4, 0);
+        try (MqttTestClient client = MqttTestClient.connect()) {
+            client.publish(device.readingsTopic(), huge);
+            client.publish(device.readingsTopic(), valid);
+        }
+        List<ConsumerRecord<String, byte[]>> rejected = KafkaProbe.await("readings.rejected",
+                record -> device.id().equals(record.key()), 1);
+        JsonNode value = MAPPER.readTree(rejected.get(0).value());
+        assertEquals("payload_too_large", value.get("reason").textValue());
+        assertEquals(1_000_000, value.get("raw_length").intValue());
+        assertArrayEquals(Arrays.copyOf(huge, 65_536), Base64.getDecoder().decode(value.get("raw_base64").textValue()));
+        List<ConsumerRecord<String, byte[]>> forwarded = KafkaProbe.await("readings.raw",
+                record -> device.id().equals(record.key()), 1);
+        assertArrayEquals(valid, forwarded.get(0).value());
     }
 
     @Test

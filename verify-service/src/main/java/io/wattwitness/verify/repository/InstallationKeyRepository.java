@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** Reads registered device keys: {@code installation_keys} (current and retired) and installations' current keys. */
+/**
+ * Reads registered device keys: {@code installation_keys} (current and retired, with the retirement time) and
+ * installations' current keys.
+ */
 @ApplicationScoped
 public class InstallationKeyRepository implements PanacheRepository<InstallationKey> {
 
@@ -18,8 +21,9 @@ public class InstallationKeyRepository implements PanacheRepository<Installation
      * @param installationId owning installation
      * @param deviceId registered device id, 16 lowercase hex
      * @param publicKey X||Y, 128 hex
+     * @param retiredAtMs when the key was retired, Unix ms, or null while current
      */
-    public record KeyRow(long installationId, String deviceId, String publicKey) {
+    public record KeyRow(long installationId, String deviceId, String publicKey, Long retiredAtMs) {
     }
 
     /**
@@ -36,14 +40,17 @@ public class InstallationKeyRepository implements PanacheRepository<Installation
         for (String deviceId : deviceIds) {
             in.append(in.length() == 0 ? "" : ", ").append(sql.param(deviceId));
         }
-        sql.append("SELECT k.installation_id, k.device_id, k.public_key FROM installation_keys k WHERE k.device_id IN (")
-                .append(in.toString()).append(") UNION ALL SELECT i.id, i.device_id, i.public_key FROM installations i")
+        sql.append("SELECT k.installation_id, k.device_id, k.public_key,"
+                + " CAST(FLOOR(EXTRACT(EPOCH FROM k.retired_at) * 1000) AS bigint)"
+                + " FROM installation_keys k WHERE k.device_id IN (")
+                .append(in.toString()).append(") UNION ALL SELECT i.id, i.device_id, i.public_key, CAST(NULL AS bigint) FROM installations i")
                 .append(" WHERE i.device_id IN (").append(in.toString()).append(")")
                 .append(" AND NOT EXISTS (SELECT 1 FROM installation_keys k2 WHERE k2.device_id = i.device_id)");
         return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(rows -> {
             List<KeyRow> keys = new ArrayList<>(rows.size());
             for (Object[] row : rows) {
-                keys.add(new KeyRow(NativeSql.toLong(row[0]), (String) row[1], (String) row[2]));
+                keys.add(new KeyRow(NativeSql.toLong(row[0]), (String) row[1], (String) row[2],
+                        row[3] == null ? null : NativeSql.toLong(row[3])));
             }
             return keys;
         });

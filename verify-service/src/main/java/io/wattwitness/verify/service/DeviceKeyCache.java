@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Invalidation: a device id that is not cached (or whose entry is older than the TTL, default 60 s) is read from
  * the database for every batch that needs it, so a newly registered device is accepted by the next batch without
  * a restart and unknown devices are never cached. Keys are never deleted and a key's device id is derived from
- * the key itself, so the only change the TTL bounds is a key moved to another installation.
+ * the key itself, so the only changes the TTL bounds are a key moved to another installation and a key retired
+ * (rotated out): a reading after the retirement is refused as {@code key_retired} at the latest one TTL later.
  */
 @ApplicationScoped
 public class DeviceKeyCache {
@@ -87,7 +88,8 @@ public class DeviceKeyCache {
      */
     static Optional<RegisteredKey> parse(InstallationKeyRepository.KeyRow row) {
         try {
-            return Optional.of(new RegisteredKey(row.installationId(), row.deviceId(), DeviceKey.ofHex(row.publicKey())));
+            return Optional.of(new RegisteredKey(row.installationId(), row.deviceId(), DeviceKey.ofHex(row.publicKey()),
+                    row.retiredAtMs()));
         } catch (ReadingFormatException e) {
             Log.errorf("registered key of device %s (installation %d) is unusable: %s", row.deviceId(),
                     row.installationId(), e.getMessage());

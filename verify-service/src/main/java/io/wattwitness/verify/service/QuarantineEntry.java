@@ -44,14 +44,15 @@ public record QuarantineEntry(long receivedAtMs, String source, String stage, St
     }
 
     /**
-     * Identity of the rejection event, for idempotent storage: SHA-256 over stage, reason, receive time, source,
-     * topic, device id and the raw bytes' SHA-256. A redelivered Kafka record (same headers) has the same key.
+     * Identity of a quarantined envelope, for idempotent storage: SHA-256 over stage, reason, claimed device id and
+     * the raw bytes' SHA-256 (schema V21). A Kafka redelivery, an MQTT redelivery after a crash and a device's
+     * resend of the same bytes are one row; the same bytes claimed by another device, or refused for another
+     * reason, are another row. Receive time is deliberately left out: a resend must stay a no-op.
      *
      * @return 64 lowercase hex characters
      */
     public String eventKey() {
-        String identity = String.join("\n", stage, reason, Long.toString(receivedAtMs), String.valueOf(source),
-                String.valueOf(topic), String.valueOf(deviceId), rawSha256());
+        String identity = String.join("\n", "v21", stage, reason, String.valueOf(deviceId), rawSha256());
         return Hex.encode(ReadingMessage.digest(identity.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -21,7 +21,8 @@ import java.util.Map;
  * Reasons: {@code malformed_json} (not a JSON object, duplicate members), {@code missing_member} ({@code message}
  * or {@code signature} absent or not a string), the reading-format codes ({@code message_length},
  * {@code signature_length}, {@code magic}, {@code version}, {@code energy_range}, {@code reserved_flags},
- * {@code device_id_mismatch}, {@code signature_range}, {@code bad_signature}) and {@code unknown_device}.
+ * {@code device_id_mismatch}, {@code signature_range}, {@code bad_signature}), {@code unknown_device} and
+ * {@code key_retired}.
  */
 public final class ReadingChecker {
 
@@ -31,6 +32,12 @@ public final class ReadingChecker {
     public static final String MISSING_MEMBER = "missing_member";
     /** Reason: no registered key has the message's device id. */
     public static final String UNKNOWN_DEVICE = "unknown_device";
+    /**
+     * Reason: the reading verifies under a key that was retired (rotated out) before the reading's time. The
+     * contract's {@code checkReading} (KeyRetired) and the anchoring workflow refuse such readings, so one in a
+     * sealed batch would block anchoring for good.
+     */
+    public static final String KEY_RETIRED = "key_retired";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -100,6 +107,11 @@ public final class ReadingChecker {
         try {
             VerifiedReading reading = ReadingVerifier.verify(registered.key(), decoded.envelope().message(),
                     decoded.envelope().signature());
+            if (registered.retiredBefore(message.timestampMs())) {
+                return Checked.Rejected.of(decoded.raw(), KEY_RETIRED, "device key " + message.deviceIdHex()
+                        + " was retired at " + registered.retiredAtMs() + " ms, before the reading time "
+                        + message.timestampMs() + " ms", message, registered.installationId());
+            }
             return new Checked.Accepted(decoded.raw(), registered.installationId(), reading);
         } catch (ReadingFormatException e) {
             return Checked.Rejected.of(decoded.raw(), e.code().wire(), e.getMessage(), message,

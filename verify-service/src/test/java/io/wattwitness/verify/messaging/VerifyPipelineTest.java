@@ -140,10 +140,13 @@ class VerifyPipelineTest {
                     PipelineKit.message(stranger, 0, 0, t, 1, 1, 0)), now));
             phase2.add(PipelineKit.record(raw(), retiredId, PipelineKit.envelope(retired,
                     PipelineKit.message(retired, 9, 0, t, 1, 1, 0)), now));
+            // ...but not for a reading timed after the key's retirement (the contract would refuse it)
+            phase2.add(PipelineKit.record(raw(), retiredId, PipelineKit.envelope(retired,
+                    PipelineKit.message(retired, 9, 1, now + 1_000, 1, 2, 0)), now));
             kit.send(phase2);
 
             PipelineKit.await("phase 2 processed", WAIT, () -> PipelineKit.count(
-                    "SELECT count(*) FROM quarantine WHERE device_id IN (?, ?)", id, strangerId) == 9
+                    "SELECT count(*) FROM quarantine WHERE device_id IN (?, ?, ?)", id, strangerId, retiredId) == 10
                     && PipelineKit.count("SELECT count(*) FROM readings WHERE device_id IN (?, ?)", id, retiredId) == 10);
         }
 
@@ -166,6 +169,8 @@ class VerifyPipelineTest {
                 "magic", 1L));
         assertEquals(expectedReasons, quarantineReasons(id));
         assertEquals(Map.of("unknown_device", 1L), quarantineReasons(strangerId));
+        assertEquals(Map.of("key_retired", 1L), quarantineReasons(retiredId));
+        assertEquals("absent", statusOf(retiredId, 9, 1));
 
         // the stored reading keeps the 52 bytes, the low-S signature, decoded fields and both times
         Map<String, Object> row = PipelineKit.query("SELECT * FROM readings WHERE device_id = ? AND boot = 1 AND seq = 3",
@@ -197,16 +202,16 @@ class VerifyPipelineTest {
         assertEquals("wattwitness/v1/devices/" + id + "/readings", skewed.get("topic"));
         assertTrue(new String((byte[]) skewed.get("raw"), StandardCharsets.UTF_8).startsWith("{\"message\":\""));
 
-        // counts add up: 4 + 18 records sent (device, retired key, stranger)
+        // counts add up: 4 + 19 records sent (device, retired key, stranger)
         long stored = PipelineKit.count("SELECT count(*) FROM readings WHERE device_id IN (?, ?)", id, retiredId);
         long conflictRows = conflicts.size();
         long quarantined = PipelineKit.count("SELECT count(*) FROM quarantine WHERE device_id IN (?, ?, ?)", id,
                 retiredId, strangerId);
         double duplicates = PipelineKit.metric("verify_readings_total", "outcome=\"duplicate\"") - duplicatesBefore;
         assertEquals(10, stored);
-        assertEquals(9, quarantined);
+        assertEquals(10, quarantined);
         assertEquals(1.0, duplicates);
-        assertEquals(4 + 18, stored + conflictRows + quarantined + (long) duplicates);
+        assertEquals(4 + 19, stored + conflictRows + quarantined + (long) duplicates);
 
         // readings.verified: every stored reading, then the disputed one again with its new status
         Map<Long, String> finalStatus = new HashMap<>();

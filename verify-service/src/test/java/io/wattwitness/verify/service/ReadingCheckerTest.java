@@ -70,7 +70,7 @@ class ReadingCheckerTest {
             String error = vector.get("error").isNull() ? null : vector.get("error").asText();
 
             // the key as registered for the claimed device id; a key off the curve cannot be registered at all
-            var row = new InstallationKeyRepository.KeyRow(42, claimed, vector.get("public_key").asText());
+            var row = new InstallationKeyRepository.KeyRow(42, claimed, vector.get("public_key").asText(), null);
             var registered = DeviceKeyCache.parse(row);
             if ("key_not_on_curve".equals(error)) {
                 assertTrue(registered.isEmpty(), "an invalid key must not be usable");
@@ -114,6 +114,36 @@ class ReadingCheckerTest {
         assertEquals("unknown_device", rejected.reason());
         assertEquals(claimedDeviceId(mismatch), rejected.deviceId());
         assertNull(rejected.installationId());
+    }
+
+    @Test
+    void aRetiredKeySignsNothingAfterItsRetirement() {
+        DeviceSigner device = TestReadings.newDevice();
+        String id = device.publicKey().deviceIdHex();
+        long retiredAt = TestReadings.T0 + 60_000;
+        Map<String, RegisteredKey> keys = Map.of(id, new RegisteredKey(5, id, device.publicKey(), retiredAt));
+        // up to the retirement instant (inclusive) the retired key still verifies: history stays checkable
+        for (long time : new long[] {TestReadings.T0, retiredAt}) {
+            ReadingMessage before = TestReadings.message(device, 1, time == retiredAt ? 1 : 0, time, 10, 0);
+            Checked ok = ReadingChecker.verify(ReadingChecker.parse(TestReadings.raw(id,
+                    TestReadings.envelope(device, before), time + 1_000)), keys);
+            assertEquals(5L, assertInstanceOf(Checked.Accepted.class, ok).installationId());
+        }
+        // one millisecond later it is refused (as the contract and the workflow refuse it), with the reading named
+        ReadingMessage after = TestReadings.message(device, 1, 2, retiredAt + 1, 10, 0);
+        Checked refused = ReadingChecker.verify(ReadingChecker.parse(TestReadings.raw(id,
+                TestReadings.envelope(device, after), retiredAt + 1_000)), keys);
+        Checked.Rejected rejected = assertInstanceOf(Checked.Rejected.class, refused);
+        assertEquals("key_retired", rejected.reason());
+        assertEquals(5L, rejected.installationId());
+        assertEquals(2L, rejected.seq());
+        // a bad signature under a retired key stays a bad signature
+        byte[] tampered = after.encode();
+        byte[] signature = device.sign(tampered);
+        tampered[40] ^= 1;
+        Checked bad = ReadingChecker.verify(ReadingChecker.parse(TestReadings.raw(id, new Envelope(tampered,
+                signature).toJson(), retiredAt + 1_000)), keys);
+        assertEquals("bad_signature", assertInstanceOf(Checked.Rejected.class, bad).reason());
     }
 
     private static String reasonOf(String payload) {
