@@ -177,6 +177,25 @@ public class BatchRepository {
     }
 
     /**
+     * Records a new anchoring transaction for a batch already marked (a reorganisation moved it).
+     *
+     * @param tx the transaction's connection
+     * @param batchId the batch
+     * @param txHash new transaction hash
+     * @param blockNumber new block number
+     * @return readings updated
+     */
+    public Uni<Integer> remarkBatch(SqlClient tx, long batchId, String txHash, long blockNumber) {
+        return tx.preparedQuery("UPDATE batches SET is_on_chain = TRUE, blockchain_tx_hash = $2, "
+                + "blockchain_block_number = $3, anchored_at = now() WHERE id = $1")
+                .execute(Tuple.of(batchId, txHash, blockNumber))
+                .chain(() -> tx.preparedQuery("UPDATE readings SET is_on_chain = TRUE, blockchain_tx_hash = $2, "
+                        + "blockchain_block_number = $3 WHERE batch_id = $1")
+                        .execute(Tuple.of(batchId, txHash, blockNumber)))
+                .map(RowSet::rowCount);
+    }
+
+    /**
      * Marks verified readings of an id range as anchored (the original, batch-less form).
      *
      * @param firstId first reading id

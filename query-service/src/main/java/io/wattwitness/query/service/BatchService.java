@@ -187,7 +187,9 @@ public class BatchService {
 
     /**
      * Records that readings were anchored. Batch form: idempotent for the same transaction; 409 when the given
-     * root differs from the sealed one or the batch is already anchored by another transaction. Range form:
+     * root differs from the sealed one, or when the batch is already anchored by another transaction and no root
+     * is given; with the matching root, another transaction replaces the recorded one (re-anchored after a chain
+     * reorganisation). Range form:
      * marks the verified readings of the id range not yet marked.
      *
      * @param request the body
@@ -242,8 +244,17 @@ public class BatchService {
                 if (txHash.equals(batch.txHash())) {
                     return Uni.createFrom().item(new MarkOnChainResult(batchId, 0, true));
                 }
-                throw ProblemException.conflict("blockchain_tx_hash", "batch " + batchId
-                        + " is already anchored by transaction " + batch.txHash());
+                if (expectedRoot == null) {
+                    throw ProblemException.conflict("blockchain_tx_hash", "batch " + batchId
+                            + " is already anchored by transaction " + batch.txHash()
+                            + "; give merkle_root to record a re-anchoring");
+                }
+                // Same batch, same root, another transaction: a reorganisation moved the anchoring transaction.
+                return batches.remarkBatch(tx, batchId, txHash, block).map(marked -> {
+                    Log.warnf("batch %d re-anchored in %s at block %d (was %s): reorganisation", batchId, txHash,
+                            block, batch.txHash());
+                    return new MarkOnChainResult(batchId, marked, false);
+                });
             }
             return batches.markBatch(tx, batchId, txHash, block).map(marked -> {
                 Log.infof("batch %d anchored in %s at block %d (%d readings)", batchId, txHash, block, marked);

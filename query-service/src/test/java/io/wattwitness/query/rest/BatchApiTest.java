@@ -106,9 +106,28 @@ class BatchApiTest {
         given().header("Authorization", TestData.ANCHORING).contentType(ContentType.JSON).body(mark)
                 .post("/api/v1/readings/mark-on-chain").then().statusCode(200)
                 .body("marked", equalTo(0)).body("already_marked", equalTo(true));
+        // Another transaction without the root cannot be told from a forgery: refused.
+        mark.remove("merkle_root");
         mark.put("blockchain_tx_hash", randomHash());
         given().header("Authorization", TestData.ANCHORING).contentType(ContentType.JSON).body(mark)
-                .post("/api/v1/readings/mark-on-chain/").then().statusCode(409);
+                .post("/api/v1/readings/mark-on-chain/").then().statusCode(409)
+                .body("field", equalTo("blockchain_tx_hash"));
+        // With the sealed root it is the same batch re-anchored after a reorganisation: the new tx and block win.
+        String reanchored = randomHash();
+        mark.put("merkle_root", root);
+        mark.put("blockchain_tx_hash", reanchored);
+        mark.put("blockchain_block_number", 130);
+        given().header("Authorization", TestData.ANCHORING).contentType(ContentType.JSON).body(mark)
+                .post("/api/v1/readings/mark-on-chain/").then().statusCode(200)
+                .body("marked", equalTo(readings.size())).body("already_marked", equalTo(false));
+        given().get("/api/v1/batches/" + batchId).then().statusCode(200).body("is_on_chain", equalTo(true))
+                .body("blockchain_tx_hash", equalTo(reanchored)).body("blockchain_block_number", equalTo(130));
+        given().queryParam("verified_only", false).get("/api/v1/readings/" + device.id()).then().statusCode(200)
+                .body("readings.find { it.id == " + ids.get(0) + " }.blockchain_tx_hash", equalTo(reanchored));
+        mark.put("blockchain_tx_hash", tx);
+        mark.put("blockchain_block_number", 123);
+        given().header("Authorization", TestData.ANCHORING).contentType(ContentType.JSON).body(mark)
+                .post("/api/v1/readings/mark-on-chain/").then().statusCode(200).body("marked", equalTo(readings.size()));
 
         given().get("/api/v1/batches/" + batchId).then().statusCode(200).body("is_on_chain", equalTo(true))
                 .body("blockchain_tx_hash", equalTo(tx)).body("blockchain_block_number", equalTo(123));
