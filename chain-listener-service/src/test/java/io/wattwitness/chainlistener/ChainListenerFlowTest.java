@@ -125,6 +125,9 @@ class ChainListenerFlowTest {
             assertEquals(rotateTx, events.get(1).get("blockchain_tx_hash"));
         });
 
+        // Marks reach query-service before the listener commits its own records: wait for the records.
+        await().atMost(WAIT).until(() -> List.of(3, 2, 1).equals(given().get("/api/v1/listener/batches").then()
+                .extract().jsonPath().getList("batch_id")) && status().getLong("batches_marked") == 3);
         List<Map<String, Object>> batches = given().get("/api/v1/listener/batches").then().statusCode(200)
                 .extract().jsonPath().getList("$");
         assertEquals(List.of(3, 2, 1), batches.stream().map(b -> b.get("batch_id")).toList());
@@ -207,6 +210,13 @@ class ChainListenerFlowTest {
         awaitMark(eighth);
         assertTrue(metric("chain_listener_reorgs_total") > reorgsBefore);
         assertEquals(2, queryService.effectiveMarks(7).size(), "fork A's mark was replaced by the canonical one");
+        // The mark reaches query-service before the listener commits its own record of the batch: wait for both.
+        await().atMost(WAIT).until(() -> {
+            List<Map<String, Object>> recent = given().get("/api/v1/listener/batches?limit=2").then().statusCode(200)
+                    .extract().jsonPath().getList("$");
+            return recent.size() == 2 && Integer.valueOf(8).equals(recent.get(0).get("batch_id"))
+                    && canonical.txHash().equals(recent.get(1).get("blockchain_tx_hash"));
+        });
         List<Map<String, Object>> batches = given().get("/api/v1/listener/batches?limit=2").then().statusCode(200)
                 .extract().jsonPath().getList("$");
         assertEquals(8, batches.get(0).get("batch_id"));
@@ -263,6 +273,8 @@ class ChainListenerFlowTest {
         assertTrue(queryService.acceptedMarks(10).isEmpty());
         assertEquals(1.0, metric("chain_listener_root_mismatches_total"));
         assertEquals(1.0, metric("chain_listener_open_root_mismatches"));
+        await().atMost(WAIT).until(() -> List.of(11, 10).equals(given().get("/api/v1/listener/batches?limit=2")
+                .then().extract().jsonPath().getList("batch_id")));
         List<Map<String, Object>> batches = given().get("/api/v1/listener/batches?limit=2").then().statusCode(200)
                 .extract().jsonPath().getList("$");
         assertEquals(10, batches.get(1).get("batch_id"));

@@ -22,13 +22,28 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedInfrastructure.class.getName());
 
+    private final int postgresPort;
+    private final int mqttPort;
     private EmbeddedPostgres postgres;
     private EmbeddedHiveMQ hivemq;
-    private int postgresPort = 5432;
-    private int mqttPort = 1883;
+
+    /** Uses the standard ports: PostgreSQL 5432, MQTT 1883. */
+    public EmbeddedInfrastructure() {
+        this(5432, 1883);
+    }
 
     /**
-     * Uses PostgreSQL on 127.0.0.1:5432 when it answers, else starts an embedded one, then creates the database.
+     * @param postgresPort where PostgreSQL is looked for, and where an embedded one listens
+     * @param mqttPort where the MQTT broker is looked for, and where an embedded one listens
+     */
+    public EmbeddedInfrastructure(int postgresPort, int mqttPort) {
+        this.postgresPort = postgresPort;
+        this.mqttPort = mqttPort;
+    }
+
+    /**
+     * Uses PostgreSQL on 127.0.0.1 at the configured port when it answers, else starts an embedded one there, then
+     * creates the database.
      *
      * @param stateDir where an embedded cluster keeps its data
      * @param database the database to create when absent
@@ -39,17 +54,16 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
      */
     public String ensurePostgres(Path stateDir, String database, boolean fresh) throws IOException, SQLException {
         String how;
-        if (Probes.tcpOpen("127.0.0.1", 5432)) {
-            how = "PostgreSQL already running on 127.0.0.1:5432";
+        if (Probes.tcpOpen("127.0.0.1", postgresPort)) {
+            how = "PostgreSQL already running on 127.0.0.1:" + postgresPort;
         } else {
             Path dataDir = stateDir.resolve("postgres");
             Files.createDirectories(dataDir);
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
-                    .setPort(5432)
+                    .setPort(postgresPort)
                     .start();
-            postgresPort = postgres.getPort();
             how = "embedded PostgreSQL on 127.0.0.1:" + postgresPort + " (data in " + dataDir + ")";
         }
         createDatabase(database, fresh);
@@ -57,26 +71,27 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     }
 
     /**
-     * Uses the MQTT broker on 127.0.0.1:1883 when it answers, else starts an embedded HiveMQ CE.
+     * Uses the MQTT broker on 127.0.0.1 at the configured port when it answers, else starts an embedded HiveMQ CE.
      *
      * @param stateDir where HiveMQ keeps its data
      * @return a description for the start-up banner
      * @throws IOException if HiveMQ cannot start
      */
     public String ensureMqtt(Path stateDir) throws IOException {
-        if (Probes.tcpOpen("127.0.0.1", 1883)) {
-            return "MQTT broker already running on 127.0.0.1:1883";
+        if (Probes.tcpOpen("127.0.0.1", mqttPort)) {
+            return "MQTT broker already running on 127.0.0.1:" + mqttPort;
         }
         Path home = stateDir.resolve("hivemq");
         Path conf = home.resolve("conf");
         Files.createDirectories(conf);
         Files.createDirectories(home.resolve("data"));
+        Files.createDirectories(home.resolve("extensions"));
         Files.writeString(conf.resolve("config.xml"), """
                 <?xml version="1.0"?>
                 <hivemq>
                     <listeners>
                         <tcp-listener>
-                            <port>1883</port>
+                            <port>%d</port>
                             <bind-address>127.0.0.1</bind-address>
                         </tcp-listener>
                     </listeners>
@@ -84,7 +99,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """);
+                """.formatted(mqttPort));
         hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(home.resolve("data"))
@@ -95,7 +110,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("embedded HiveMQ did not start", e);
         }
-        return "embedded HiveMQ CE on 127.0.0.1:1883 (data in " + home + ")";
+        return "embedded HiveMQ CE on 127.0.0.1:" + mqttPort + " (data in " + home + ")";
     }
 
     /** @return the PostgreSQL port in use */
