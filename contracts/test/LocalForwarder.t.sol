@@ -13,10 +13,6 @@ contract LocalForwarderTest is AnchorFixture {
     uint32 internal constant DON_ID = 1;
     uint32 internal constant CONFIG_VERSION = 1;
 
-    event ReportProcessed(
-        address indexed receiver, bytes32 indexed workflowExecutionId, bytes2 indexed reportId, bool result
-    );
-
     function setUp() public override {
         super.setUp();
         forwarder = new LocalForwarder(OWNER);
@@ -50,7 +46,7 @@ contract LocalForwarderTest is AnchorFixture {
     function test_report_deliversToReceiver() public {
         bytes memory raw = rawReport(keccak256("exec-1"), encodeReport(1, keccak256("root"), 5, T0, T0 + 40));
         vm.expectEmit(true, true, true, true, address(forwarder));
-        emit ReportProcessed(address(anchor), keccak256("exec-1"), bytes2(0x0001), true);
+        emit LocalForwarder.ReportProcessed(address(anchor), keccak256("exec-1"), bytes2(0x0001), true);
         forwarder.report(address(anchor), raw, "ctx", signatures(raw, signerKeys[0], signerKeys[2]));
         assertEq(anchor.lastBatchId(), 1, "anchored through the forwarder");
         assertEq(anchor.getBatch(1).merkleRoot, keccak256("root"), "root");

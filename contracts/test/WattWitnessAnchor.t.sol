@@ -15,28 +15,6 @@ contract WattWitnessAnchorTest is AnchorFixture {
     bytes8 internal device2;
     bytes6 internal constant METER = 0x34945a1b2c3d;
 
-    event BatchAnchored(
-        uint64 indexed batchId,
-        bytes32 merkleRoot,
-        uint32 readingCount,
-        uint64 firstReadingTime,
-        uint64 lastReadingTime,
-        bytes32 indexed workflowId
-    );
-    event InstallationRegistered(
-        uint64 indexed installationId, bytes8 indexed deviceId, bytes6 meterId, bytes32 x, bytes32 y
-    );
-    event DeviceKeyRotated(
-        uint64 indexed installationId,
-        bytes8 indexed previousDeviceId,
-        bytes8 indexed deviceId,
-        bytes6 meterId,
-        bytes32 x,
-        bytes32 y
-    );
-    event ForwarderUpdated(address previousForwarder, address forwarder);
-    event WorkflowIdentityUpdated(address workflowOwner, bytes10 workflowName);
-
     function setUp() public override {
         super.setUp();
         key1 = readingCase("valid-basic").publicKey;
@@ -72,7 +50,7 @@ contract WattWitnessAnchorTest is AnchorFixture {
 
     function test_setForwarder_updatesAndEmits() public {
         vm.expectEmit(false, false, false, true, address(anchor));
-        emit ForwarderUpdated(FORWARDER, address(0xF1));
+        emit WattWitnessAnchor.ForwarderUpdated(FORWARDER, address(0xF1));
         vm.prank(OWNER);
         anchor.setForwarder(address(0xF1));
         assertEq(anchor.forwarder(), address(0xF1), "forwarder");
@@ -91,7 +69,7 @@ contract WattWitnessAnchorTest is AnchorFixture {
 
     function test_setWorkflowIdentity_updatesAndEmits() public {
         vm.expectEmit(false, false, false, true, address(anchor));
-        emit WorkflowIdentityUpdated(address(0xB1), bytes10("0123456789"));
+        emit WattWitnessAnchor.WorkflowIdentityUpdated(address(0xB1), bytes10("0123456789"));
         vm.prank(OWNER);
         anchor.setWorkflowIdentity(address(0xB1), bytes10("0123456789"));
         assertEq(anchor.workflowOwner(), address(0xB1), "workflow owner");
@@ -121,7 +99,7 @@ contract WattWitnessAnchorTest is AnchorFixture {
     function test_registerInstallation_storesKeyAndEmits() public {
         (bytes32 x, bytes32 y) = keyXY(key1);
         vm.expectEmit(true, true, false, true, address(anchor));
-        emit InstallationRegistered(7, device1, METER, x, y);
+        emit WattWitnessAnchor.InstallationRegistered(7, device1, METER, x, y);
         vm.prank(OWNER);
         bytes8 deviceId = anchor.registerInstallation(7, METER, x, y);
         assertEq(bytes32(deviceId), bytes32(device1), "device id from vectors");
@@ -198,7 +176,7 @@ contract WattWitnessAnchorTest is AnchorFixture {
         (bytes32 x, bytes32 y) = keyXY(key2);
         bytes6 newMeter = 0x112233445566;
         vm.expectEmit(true, true, true, true, address(anchor));
-        emit DeviceKeyRotated(7, device1, device2, newMeter, x, y);
+        emit WattWitnessAnchor.DeviceKeyRotated(7, device1, device2, newMeter, x, y);
         vm.prank(OWNER);
         bytes8 deviceId = anchor.rotateDeviceKey(7, newMeter, x, y);
         assertEq(bytes32(deviceId), bytes32(device2), "new device id");
@@ -256,7 +234,7 @@ contract WattWitnessAnchorTest is AnchorFixture {
         bytes32 root = keccak256("root");
         vm.warp(T0 + 600);
         vm.expectEmit(true, true, false, true, address(anchor));
-        emit BatchAnchored(1, root, 1000, T0, T0 + 300, WORKFLOW_ID);
+        emit WattWitnessAnchor.BatchAnchored(1, root, 1000, T0, T0 + 300, WORKFLOW_ID);
         vm.prank(FORWARDER);
         anchor.onReport(metadata(), encodeReport(1, root, 1000, T0, T0 + 300));
 
