@@ -82,11 +82,13 @@ class LocalStackIT {
         Process stack = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         try {
+            // Every simulated meter (the replaying one too) must be registered before batches are checked.
+            int expected = expectedInstallations;
             JsonNode installations = await("installations in the API", Duration.ofMinutes(5), stack, () -> {
                 JsonNode list = get("/api/v1/installations/");
-                return list != null && list.size() >= 2 ? list : null;
+                return list != null && list.size() >= expected ? list : null;
             });
-            assertTrue(installations.size() >= 2);
+            assertEquals(expected, installations.size());
             Map<Long, DeviceKey> keys = new HashMap<>();
             for (JsonNode installation : installations) {
                 keys.put(installation.get("id").asLong(), DeviceKey.ofHex(installation.get("public_key").asText()));
