@@ -117,10 +117,19 @@ public final class MqttTransport implements Transport {
 
     /**
      * @param device a device
-     * @return acknowledgements received for it
+     * @return distinct acknowledgements received for it: an ack that repeats or precedes the highest one already
+     *     seen (an MQTT QoS 1 redelivery after a reconnection, for example) is not counted
      */
     public int acksReceived(SimulatedDevice device) {
         return link(device).acks;
+    }
+
+    /**
+     * @param device a device
+     * @return acknowledgements that repeated or preceded the highest one already seen; they remove nothing
+     */
+    public int duplicateAcksReceived(SimulatedDevice device) {
+        return link(device).duplicateAcks;
     }
 
     @Override
@@ -148,6 +157,9 @@ public final class MqttTransport implements Transport {
         private volatile boolean resendNeeded;
         private volatile boolean everConnected;
         private volatile int acks;
+        private volatile int duplicateAcks;
+        private long ackedBoot = -1;
+        private long ackedSeq = -1;
         private long boot;
         private long lastAttemptMs;
 
@@ -279,7 +291,7 @@ public final class MqttTransport implements Transport {
         }
 
         @Override
-        public void messageArrived(String topic, MqttMessage message) {
+        public synchronized void messageArrived(String topic, MqttMessage message) {
             if (!topic.equals(MqttTopics.ack(id))) {
                 return;
             }
@@ -290,8 +302,16 @@ public final class MqttTransport implements Transport {
                     LOG.warning("ignored ack for " + id + " without numeric boot and seq: " + payload);
                     return;
                 }
-                int removed = device.store().buffer().acknowledge(node.get("boot").asLong(), node.get("seq").asLong());
-                acks++;
+                long ackBoot = node.get("boot").asLong();
+                long ackSeq = node.get("seq").asLong();
+                int removed = device.store().buffer().acknowledge(ackBoot, ackSeq);
+                if (ackBoot > ackedBoot || ackBoot == ackedBoot && ackSeq > ackedSeq) {
+                    ackedBoot = ackBoot;
+                    ackedSeq = ackSeq;
+                    acks++;
+                } else {
+                    duplicateAcks++;
+                }
                 LOG.fine(() -> "ack " + payload + " for " + id + " removed " + removed + " buffered readings");
             } catch (IOException e) {
                 LOG.warning("ignored ack for " + id + " that is not JSON: " + payload);

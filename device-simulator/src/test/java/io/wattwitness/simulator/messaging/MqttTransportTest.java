@@ -201,6 +201,14 @@ class MqttTransportTest {
             observer.publish(MqttTopics.ack(again.deviceIdHex()), "{\"boot\":2,\"seq\":0}".getBytes(
                     StandardCharsets.UTF_8), 1, false);
             await("everything acknowledged", () -> again.store().buffer().size() == 0);
+            // a repeated ack (QoS 1 redelivery) and an older one change nothing and are counted apart
+            observer.publish(MqttTopics.ack(again.deviceIdHex()), "{\"boot\":2,\"seq\":0}".getBytes(
+                    StandardCharsets.UTF_8), 1, false);
+            observer.publish(MqttTopics.ack(again.deviceIdHex()), "{\"boot\":1,\"seq\":5}".getBytes(
+                    StandardCharsets.UTF_8), 1, false);
+            await("two duplicate acks", () -> transport.duplicateAcksReceived(again) == 2);
+            assertEquals(1, transport.acksReceived(again));
+            assertEquals(0, again.store().buffer().size());
         }
     }
 
