@@ -109,18 +109,27 @@ describe("dashboard in headless Chromium", { timeout: 240_000 }, () => {
     assert.equal(await page.locator('[data-testid="stream-state"]').getAttribute("data-state"), "open");
     const power = await live.getAttribute("data-power-w");
     assert.ok(power !== "" && Number.isFinite(Number(power)), `power shown: ${power}`);
-    // the age shown is the shown reading's age, ticking with the clock (checked twice, 1.5 s apart)
+    // the age shown is the shown reading's age at the clock tick it was rendered with (data-now, Unix ms), and
+    // that tick follows the real clock (checked twice, 1.5 s apart)
+    let previousTick = 0;
     for (let i = 0; i < 2; i++) {
-      const { text, ts, now } = await page.evaluate(() => ({
-        text: document.querySelector('[data-testid="reading-age"]').textContent,
-        ts: Number(document.querySelector('[data-testid="live-power"]').getAttribute("data-timestamp")),
-        now: Date.now(),
-      }));
+      const { text, ts, tick, now } = await page.evaluate(() => {
+        const age = document.querySelector('[data-testid="reading-age"]');
+        return {
+          text: age.textContent,
+          tick: Number(age.getAttribute("data-now")),
+          ts: Number(document.querySelector('[data-testid="live-power"]').getAttribute("data-timestamp")),
+          now: Date.now(),
+        };
+      });
       const shown = parseAge(text);
-      const actual = (now - ts) / 1000;
-      // shown is truncated to its smallest unit: allow (unit - 1 s) of truncation plus 2 s of clock and render delay
-      assert.ok(actual - shown >= -2 && actual - shown <= ageResolution(text) + 1,
-        `age "${text}" vs actual ${actual.toFixed(1)} s`);
+      const exact = Math.max(0, (tick - ts) / 1000);
+      // shown is the exact age truncated to its smallest unit (1 ms of slack for floating point)
+      assert.ok(exact - shown >= -0.001 && exact - shown < ageResolution(text) + 0.001,
+        `age "${text}" vs ${exact.toFixed(3)} s at the rendered tick`);
+      assert.ok(tick > previousTick && now - tick >= 0 && now - tick < 10_000,
+        `rendered tick ${tick} follows the clock (now ${now}, previous tick ${previousTick})`);
+      previousTick = tick;
       await page.waitForTimeout(1500);
     }
   });

@@ -114,7 +114,9 @@ export function LivePower({ recent, installation, summary, latest, live, now, tz
           <div style={{ marginTop: 10, fontSize: "0.88rem" }}>
             {at != null ? (
               <>
-                Reading <strong data-testid="reading-age">{formatAge(age)}</strong>{" "}
+                Reading <strong data-testid="reading-age" data-now={now}>
+                  {formatAge(age)}
+                </strong>{" "}
                 <span className="muted">({formatDateTimeZoned(at, tz)})</span>
                 {reading && (
                   <div className="muted" style={{ fontSize: "0.8rem" }}>

@@ -103,12 +103,35 @@ public final class TestData {
      */
     public static long storeReading(Device device, long boot, long seq, long timestampMs, long powerMw, long energyMwh,
             int flags, String status) {
+        try (Connection connection = QueryDatabaseTestResource.connect()) {
+            return storeReading(connection, device, boot, seq, timestampMs, powerMw, energyMwh, flags, status);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Stores a reading on the caller's connection, so that several can be committed together (the batch sealer
+     * then sees all of them or none).
+     *
+     * @param connection an open connection; committed by the caller when it is not in auto-commit
+     * @param device installation
+     * @param boot boot
+     * @param seq seq
+     * @param timestampMs reading time
+     * @param powerMw power
+     * @param energyMwh register
+     * @param flags flags
+     * @param status verified | anomaly | disputed
+     * @return the reading id
+     */
+    public static long storeReading(Connection connection, Device device, long boot, long seq, long timestampMs,
+            long powerMw, long energyMwh, int flags, String status) {
         ReadingMessage message = new ReadingMessage(device.signer().publicKey().deviceId(), device.meterId(), boot, seq,
                 timestampMs, powerMw, energyMwh, flags);
         byte[] bytes = message.encode();
         byte[] signature = device.signer().sign(bytes);
-        try (Connection connection = QueryDatabaseTestResource.connect();
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO readings (installation_id, device_id, "
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO readings (installation_id, device_id, "
                         + "boot, seq, timestamp_ms, reading_time, power_mw, energy_mwh, power_w, total_wh, flags, message, "
                         + "signature, status, is_verified, verification_error, received_at, verified_at, meter_id) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now(), ?) RETURNING id")) {

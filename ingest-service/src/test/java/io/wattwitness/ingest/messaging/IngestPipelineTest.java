@@ -138,6 +138,9 @@ class IngestPipelineTest {
 
     @Test
     void aPayloadTooLargeForAKafkaRecordIsRejectedAndDoesNotBlockTheDevicesReadings() throws Exception {
+        double forwardedBefore = Metrics.value(FORWARDED);
+        String tooLarge = "ingest_readings_rejected_total{reason=\"payload_too_large\"}";
+        double tooLargeBefore = Metrics.value(tooLarge);
         TestDevice device = new TestDevice();
         byte[] huge = new byte[1_000_000];
         Arrays.fill(huge, (byte) '{');
@@ -155,6 +158,9 @@ class IngestPipelineTest {
         List<ConsumerRecord<String, byte[]>> forwarded = KafkaProbe.await("readings.raw",
                 record -> device.id().equals(record.key()), 1);
         assertArrayEquals(valid, forwarded.get(0).value());
+        // the counters move after the producer's ack, which a consumer may see the record before: settle them
+        awaitExactly(FORWARDED, forwardedBefore + 1);
+        awaitExactly(tooLarge, tooLargeBefore + 1);
     }
 
     @Test

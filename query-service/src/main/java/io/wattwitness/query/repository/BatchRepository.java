@@ -50,7 +50,8 @@ public class BatchRepository {
     }
 
     /**
-     * Verified readings not in a batch yet, in id order.
+     * Verified readings not in a batch yet and not already marked on chain (through the original range form of
+     * mark-on-chain), in id order.
      *
      * @param tx a connection
      * @param limit at most this many
@@ -58,7 +59,7 @@ public class BatchRepository {
      */
     public Uni<List<SealCandidate>> unbatched(SqlClient tx, int limit) {
         return tx.preparedQuery("SELECT id, message, signature, timestamp_ms, created_at FROM readings "
-                + "WHERE batch_id IS NULL AND status = 'verified' ORDER BY id LIMIT $1")
+                + "WHERE batch_id IS NULL AND status = 'verified' AND NOT is_on_chain ORDER BY id LIMIT $1")
                 .execute(Tuple.of(limit))
                 .map(rows -> {
                     List<SealCandidate> out = new ArrayList<>(rows.size());

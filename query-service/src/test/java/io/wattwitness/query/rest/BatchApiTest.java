@@ -17,8 +17,14 @@ import io.wattwitness.kafka.KafkaBrokerTestResource;
 import io.wattwitness.query.QueryDatabaseTestResource;
 import io.wattwitness.query.TestData;
 import io.wattwitness.query.TestData.Device;
+import io.wattwitness.query.service.BatchService;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.MerkleTree;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +37,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaBrokerTestResource.class)
 class BatchApiTest {
 
+    @Inject
+    BatchService batchService;
+
     private static final Random RANDOM = new Random();
 
     private static String randomHash() {
@@ -40,15 +49,23 @@ class BatchApiTest {
     }
 
     @Test
-    void sealsVerifiedReadingsProvesThemAndMarksThemOnChain() {
+    void sealsVerifiedReadingsProvesThemAndMarksThemOnChain() throws SQLException {
         Device device = TestData.installation("UTC");
         long now = System.currentTimeMillis();
         List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            ids.add(TestData.storeReading(device, 1, i, now + i * 10_000L, 500_000, 2_000_000 + i * 1_000L, 1, "verified"));
+        long disputed;
+        long anomaly;
+        // one commit: the sealer (every second in tests) sees all five or none, so they land in one batch
+        try (Connection connection = QueryDatabaseTestResource.connect()) {
+            connection.setAutoCommit(false);
+            for (int i = 0; i < 5; i++) {
+                ids.add(TestData.storeReading(connection, device, 1, i, now + i * 10_000L, 500_000,
+                        2_000_000 + i * 1_000L, 1, "verified"));
+            }
+            disputed = TestData.storeReading(connection, device, 1, 5, now + 50_000, 1, 2_006_000, 1, "disputed");
+            anomaly = TestData.storeReading(connection, device, 1, 6, now + 60_000, 1, 1_000, 1, "anomaly");
+            connection.commit();
         }
-        long disputed = TestData.storeReading(device, 1, 5, now + 50_000, 1, 2_006_000, 1, "disputed");
-        long anomaly = TestData.storeReading(device, 1, 6, now + 60_000, 1, 1_000, 1, "anomaly");
 
         TestData.await("sealing", 60, () -> ids.stream().allMatch(id ->
                 TestData.queryLong("SELECT batch_id FROM readings WHERE id = ?", id) != null));
@@ -166,6 +183,31 @@ class BatchApiTest {
         given().header("Authorization", TestData.ANCHORING).contentType(ContentType.JSON).body(mark)
                 .post("/api/v1/readings/mark-on-chain/").then().statusCode(200)
                 .body("marked", equalTo(0)).body("already_marked", equalTo(true));
+    }
+
+    @Test
+    void readingsAlreadyAnchoredThroughTheRangeFormAreNeverSealed() throws SQLException {
+        Device device = TestData.installation("UTC");
+        long anchored;
+        long waiting;
+        try (Connection connection = QueryDatabaseTestResource.connect()) {
+            connection.setAutoCommit(false);
+            anchored = TestData.storeReading(connection, device, 1, 0, 1_700_000_000_000L, 1, 1, 1, "verified");
+            waiting = TestData.storeReading(connection, device, 1, 1, 1_700_000_010_000L, 1, 2, 1, "verified");
+            try (PreparedStatement mark = connection.prepareStatement("UPDATE readings SET is_on_chain = TRUE, "
+                    + "blockchain_tx_hash = ?, blockchain_block_number = 7 WHERE id = ?")) {
+                mark.setString(1, randomHash());
+                mark.setLong(2, anchored);
+                mark.executeUpdate();
+            }
+            connection.commit();
+        }
+        long sealed = batchService.sealOnce(true).await().atMost(Duration.ofSeconds(30)).orElse(0L);
+        Long waitingBatch = TestData.queryLong("SELECT batch_id FROM readings WHERE id = ?", waiting);
+        assertTrue(waitingBatch != null && (sealed == 0 || waitingBatch <= sealed),
+                "the reading not yet on chain is sealed (by this round or the scheduled one): " + waitingBatch);
+        assertNull(TestData.queryLong("SELECT batch_id FROM readings WHERE id = ?", anchored),
+                "the reading on chain stays out of every batch");
     }
 
     @Test

@@ -83,6 +83,8 @@ class LiveAndPlatformTest {
         } finally {
             response.body().close();
         }
+        // the waits above may take longer than stale-after (30 s): the device's next reading keeps it live
+        TestData.storeReading(device, 1, 1, System.currentTimeMillis(), 2_400_000, 1_000_500, 1, "verified");
         given().get("/api/v1/installations/" + device.id() + "/status").then().statusCode(200)
                 .body("device_connection.state", equalTo("online")).body("device_connection.boot", equalTo(4))
                 .body("liveness.state", equalTo("live")).body("liveness.expected_interval_s", equalTo(10))

@@ -149,6 +149,25 @@ class VerifyCrashIT {
         }
     }
 
+    /** Sends readings {@code fromSeq} (inclusive) to {@code toSeq} (exclusive) of every device, interleaved. */
+    private static void produce(KafkaProducer<String, byte[]> producer, List<DeviceSigner> devices, long now,
+            int fromSeq, int toSeq) {
+        for (int seq = fromSeq; seq < toSeq; seq++) {
+            for (DeviceSigner device : devices) {
+                ReadingMessage message = new ReadingMessage(device.publicKey().deviceId(), 0x34945a1b2c3dL, 1, seq,
+                        now - 3_600_000L + seq * 1_000L, 1_000_000L, 10_000L * seq, 1);
+                byte[] bytes = message.encode();
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>("readings.raw",
+                        device.publicKey().deviceIdHex(),
+                        new Envelope(bytes, device.sign(bytes)).toJson().getBytes(StandardCharsets.UTF_8));
+                record.headers().add("ww-received-at", Long.toString(now).getBytes(StandardCharsets.UTF_8));
+                record.headers().add("ww-source", "mqtt".getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+        }
+        producer.flush();
+    }
+
     @Test
     void aKilledServiceRestartsAndStoresEveryReadingExactlyOnce() throws Exception {
         service = startService();
@@ -166,27 +185,18 @@ class VerifyCrashIT {
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         long now = System.currentTimeMillis();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties)) {
-            for (int seq = 0; seq < PER_DEVICE; seq++) {
-                for (DeviceSigner device : devices) {
-                    ReadingMessage message = new ReadingMessage(device.publicKey().deviceId(), 0x34945a1b2c3dL, 1, seq,
-                            now - 3_600_000L + seq * 1_000L, 1_000_000L, 10_000L * seq, 1);
-                    byte[] bytes = message.encode();
-                    ProducerRecord<String, byte[]> record = new ProducerRecord<>("readings.raw",
-                            device.publicKey().deviceIdHex(),
-                            new Envelope(bytes, device.sign(bytes)).toJson().getBytes(StandardCharsets.UTF_8));
-                    record.headers().add("ww-received-at", Long.toString(now).getBytes(StandardCharsets.UTF_8));
-                    record.headers().add("ww-source", "mqtt".getBytes(StandardCharsets.UTF_8));
-                    producer.send(record);
-                }
-            }
-            producer.flush();
-        }
+        // the first 40 % of the stream while the service runs, the rest after the crash: the crash comes mid-stream
+        // however fast the service is
+        int firstPart = PER_DEVICE * 2 / 5;
         String stored = "SELECT count(*) FROM readings WHERE device_id = ANY (?)";
-        await("part of the stream stored", WAIT, () -> count(stored, ids) >= 200);
-        service.destroyForcibly().waitFor();
-        long atCrash = count(stored, ids);
-        assertTrue(atCrash < DEVICES * PER_DEVICE, "the crash must come mid-stream, stored " + atCrash);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties)) {
+            produce(producer, devices, now, 0, firstPart);
+            await("part of the stream stored", WAIT, () -> count(stored, ids) >= 200);
+            service.destroyForcibly().waitFor();
+            long atCrash = count(stored, ids);
+            assertTrue(atCrash >= 200 && atCrash <= (long) DEVICES * firstPart, "stored at the crash: " + atCrash);
+            produce(producer, devices, now, firstPart, PER_DEVICE);
+        }
 
         service = startService();
         await("every reading stored", WAIT, () -> count(stored, ids) == DEVICES * PER_DEVICE);
