@@ -30,7 +30,7 @@ if [ -f dashboard/package.json ]; then
     step "dashboard (typecheck, vitest, build)" bash -c \
         'cd dashboard && npm ci --no-audit --no-fund && npm run typecheck && npm test && npm run build'
 fi
-step "maven reactor" mvn -B verify "$@"
+step "maven reactor" mvn -B install "$@"
 
 echo "==> summary"
 cat "$SUMMARY"

@@ -47,6 +47,7 @@ public class ReadingFormatException extends Exception {
 
     private final Code code;
     private final String field;
+    private final String detail;
 
     /**
      * @param code the stable reason
@@ -57,6 +58,7 @@ public class ReadingFormatException extends Exception {
         super(field + ": " + message);
         this.code = code;
         this.field = field;
+        this.detail = message;
     }
 
     /** @return the stable reason */
@@ -67,5 +69,10 @@ public class ReadingFormatException extends Exception {
     /** @return the offending field, as named in SPEC.md */
     public String field() {
         return field;
+    }
+
+    /** @return the explanation without the field name (the message is {@code field: detail}) */
+    public String detail() {
+        return detail;
     }
 }

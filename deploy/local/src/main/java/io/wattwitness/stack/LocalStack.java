@@ -136,6 +136,8 @@ public final class LocalStack implements Callable<Integer> {
         common.put("MQTT_PORT", Integer.toString(infrastructure.mqttPort()));
         common.put("CHAIN_RPC_URL", layout.rpcUrl());
         common.put("CHAIN_ID", "43113");
+        // no block explorer knows the local chain: the API then offers no explorer links
+        common.put("CHAIN_EXPLORER_TX_URL", "none");
         common.put("ANCHOR_CONTRACT_ADDRESS", deployment.anchor());
         common.put("QUERY_SERVICE_URL", layout.apiUrl());
         // anvil mines only when a transaction arrives and never reorganises: read up to the head.

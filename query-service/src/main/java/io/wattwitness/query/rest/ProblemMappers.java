@@ -77,6 +77,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException failure) {
         int status = failure.getResponse().getStatus();
+        // the JSON reader reports a body it cannot parse as a bare 400 carrying the parser's exception
+        for (Throwable cause = failure.getCause(); status == 400 && cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException json) {
+                return json(json);
+            }
+        }
         return problem(status, Response.Status.fromStatusCode(status) == null ? "Error"
                 : Response.Status.fromStatusCode(status).getReasonPhrase(), failure.getMessage(), null);
     }

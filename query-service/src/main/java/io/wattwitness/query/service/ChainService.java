@@ -3,6 +3,7 @@ package io.wattwitness.query.service;
 import io.wattwitness.query.config.QueryConfig;
 import io.wattwitness.query.service.ApiModel.ChainView;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 
 /** Chain information for the dashboard's in-browser verification, from configuration. */
 @ApplicationScoped
@@ -21,6 +22,15 @@ public class ChainService {
     public ChainView info() {
         QueryConfig.Chain chain = config.chain();
         return new ChainView(chain.chainId(), chain.rpcUrl(), chain.contractAddress().filter(a -> !a.isBlank()).orElse(null),
-                chain.explorerTxUrlTemplate().filter(t -> !t.isBlank()).orElse(null));
+                explorerTemplate(chain.explorerTxUrlTemplate()));
+    }
+
+    /**
+     * @param configured the configured explorer template, e.g. {@code https://testnet.snowtrace.io/tx/{tx}}
+     * @return the template, or null when it is absent or has no {@code {tx}} placeholder (a chain without an
+     *     explorer, such as the local anvil chain, is configured as {@code none})
+     */
+    static String explorerTemplate(Optional<String> configured) {
+        return configured.map(String::trim).filter(t -> t.contains("{tx}")).orElse(null);
     }
 }

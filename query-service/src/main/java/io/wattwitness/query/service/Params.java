@@ -56,35 +56,52 @@ public final class Params {
         throw ProblemException.badRequest(field, "must be an integer between 1 and " + max + ", got '" + value + "'");
     }
 
+    /** Earliest instant a parameter may name: the Unix epoch (reading times are never earlier). */
+    public static final Instant EARLIEST = Instant.EPOCH;
+    /** First instant a parameter may no longer name: year 10000, the end of four-digit ISO-8601 years. */
+    public static final Instant BEYOND_LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
     /**
-     * An instant given as Unix seconds (integer or fractional) or ISO-8601 with offset.
+     * An instant given as Unix seconds (integer or fractional) or ISO-8601 with offset, from
+     * 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
      *
      * @param field parameter name
      * @param value raw value, may be null
      * @return the instant, or null when absent
+     * @throws ProblemException 400 naming the field when the value is not such an instant or lies outside the range
      */
     public static Instant instant(String field, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
         String text = value.trim();
+        Instant parsed = null;
         try {
             double seconds = Double.parseDouble(text);
-            if (Double.isFinite(seconds) && Math.abs(seconds) < 1e13) {
-                return Instant.ofEpochMilli(Math.round(seconds * 1000));
+            if (!Double.isFinite(seconds)) {
+                throw ProblemException.badRequest(field, "must be a finite number of Unix seconds, got '" + value + "'");
             }
+            parsed = Math.abs(seconds) < 1e15 ? Instant.ofEpochMilli(Math.round(seconds * 1000)) : Instant.MAX;
         } catch (NumberFormatException e) {
             // not a number: try ISO-8601
         }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
+        if (parsed == null) {
             try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException again) {
-                throw ProblemException.badRequest(field, "must be Unix seconds or ISO-8601 with offset, got '" + value + "'");
+                parsed = OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException e) {
+                try {
+                    parsed = Instant.parse(text);
+                } catch (DateTimeParseException again) {
+                    throw ProblemException.badRequest(field, "must be Unix seconds or ISO-8601 with offset, got '"
+                            + value + "'");
+                }
             }
         }
+        if (parsed.isBefore(EARLIEST) || !parsed.isBefore(BEYOND_LATEST)) {
+            throw ProblemException.badRequest(field, "must lie between 1970-01-01T00:00:00Z and"
+                    + " 9999-12-31T23:59:59Z, got '" + value + "'");
+        }
+        return parsed;
     }
 
     /**

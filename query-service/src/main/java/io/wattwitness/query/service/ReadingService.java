@@ -164,7 +164,7 @@ public class ReadingService {
         try {
             envelope = Envelope.ofHex(text(json, "message"), text(json, "signature"));
         } catch (ReadingFormatException e) {
-            throw ProblemException.badRequest(e.field(), e.getMessage());
+            throw ProblemException.badRequest(e.field(), e.detail());
         }
         ByteBuffer message = ByteBuffer.wrap(envelope.message());
         long boot = message.getInt(18) & 0xFFFF_FFFFL;

@@ -153,6 +153,14 @@ class EnergyApiTest {
                 .contentType("application/problem+json").body("field", equalTo("time_frame"));
         given().queryParam("tz", "Mars/Olympus").get(path).then().statusCode(400).body("field", equalTo("tz"));
         given().queryParam("end", "soon").get(path).then().statusCode(400).body("field", equalTo("end"));
+        // outside 1970..9999 (these overflowed into a 500 or answered with labels of year 318856)
+        for (String end : List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "9999999999999",
+                "-9999999999999", "-1", "+10000-01-01T00:00:00Z", "1e300", "NaN")) {
+            given().queryParam("end", end).get(path).then().statusCode(400)
+                    .contentType("application/problem+json").body("field", equalTo("end"));
+        }
+        given().queryParam("time_frame", "year").queryParam("end", "9999-12-31T23:59:59Z").get(path).then()
+                .statusCode(200).body("data_points", hasSize(12));
         given().get("/api/v1/readings/123456789/chart").then().statusCode(404);
         given().get(path).then().statusCode(200).body("time_frame", equalTo("day")).body("data_points", hasSize(24))
                 .body("total_energy", equalTo(0.0f));

@@ -17,6 +17,7 @@ import io.wattwitness.query.TestData;
 import io.wattwitness.reading.DeviceSigner;
 import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -129,9 +130,12 @@ class InstallationApiTest {
         noName.remove("name");
         expectBadField(noName, "name");
 
-        given().header("Authorization", TestData.OPERATOR).contentType(ContentType.JSON).body("{not json")
-                .post("/api/v1/installations/")
-                .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400));
+        for (String malformed : List.of("{not json", "{\"name\":", "[1,")) {
+            given().header("Authorization", TestData.OPERATOR).contentType(ContentType.JSON).body(malformed)
+                    .post("/api/v1/installations/")
+                    .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400))
+                    .body("field", equalTo("body")).body("detail", equalTo("body is not valid JSON for this endpoint"));
+        }
 
         given().get("/api/v1/installations/abc").then().statusCode(400).body("field", equalTo("installation_id"));
         given().get("/api/v1/installations/999999999").then().statusCode(404)

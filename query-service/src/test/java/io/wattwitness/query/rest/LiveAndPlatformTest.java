@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,14 @@ class LiveAndPlatformTest {
     }
 
     @Test
+    void theStreamOfAnUnknownOrMalformedInstallationIsAProblemNotAnEmptyStream() {
+        given().header("Accept", "text/event-stream").get("/api/v1/readings/987654321/stream").then()
+                .statusCode(404).contentType("application/problem+json");
+        given().header("Accept", "text/event-stream").get("/api/v1/readings/x1/stream").then()
+                .statusCode(400).contentType("application/problem+json").body("field", equalTo("installation_id"));
+    }
+
+    @Test
     void statusOfASilentInstallation() {
         Device device = TestData.installation("UTC");
         given().get("/api/v1/installations/" + device.id() + "/status").then().statusCode(200)
@@ -125,7 +134,10 @@ class LiveAndPlatformTest {
                 .body("status", anyOf(equalTo("UP"), equalTo("DEGRADED")));
         given().get("/q/health/ready").then().statusCode(200).body(containsString("database"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
-        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/readings/{installation_id}/chart"));
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/readings/{installation_id}/chart"))
+                // schemas in the wire's snake_case
+                .body(containsString("shelly_mac:")).body(containsString("rotate_key:"))
+                .body(not(containsString("shellyMac"))).body(not(containsString("capacityW")));
         given().get("/api/v1/nothing-here").then().statusCode(404).contentType("application/problem+json");
     }
 }

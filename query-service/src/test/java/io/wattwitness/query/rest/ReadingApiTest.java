@@ -3,8 +3,10 @@ package io.wattwitness.query.rest;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -94,6 +96,11 @@ class ReadingApiTest {
         given().queryParam("limit", "many").get(path).then().statusCode(400).body("field", equalTo("limit"));
         given().queryParam("start", "yesterday").get(path).then().statusCode(400).body("field", equalTo("start"));
         given().queryParam("start", 200).queryParam("end", 100).get(path).then().statusCode(400).body("field", equalTo("end"));
+        given().queryParam("end", "+999999999-12-31T23:59:59Z").get(path).then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo("end"));
+        given().queryParam("start", "-999999999-01-01T00:00:00Z").get(path).then().statusCode(400)
+                .body("field", equalTo("start"));
+        given().queryParam("start", 0).queryParam("end", "9999-12-31T23:59:59Z").get(path).then().statusCode(200);
         given().queryParam("verified_only", "maybe").get(path).then().statusCode(400).body("field", equalTo("verified_only"));
         given().queryParam("cursor", "%%%").get(path).then().statusCode(400).body("field", equalTo("cursor"));
         given().get("/api/v1/readings/x1").then().statusCode(400).body("field", equalTo("installation_id"));
@@ -174,7 +181,8 @@ class ReadingApiTest {
         given().header("Authorization", TestData.DEVICE).contentType(ContentType.JSON)
                 .body(Map.of("message", "abcd", "signature", "11".repeat(64)))
                 .post("/api/v1/readings").then().statusCode(400).contentType("application/problem+json")
-                .body("field", equalTo("message"));
+                .body("field", equalTo("message")).body("detail", startsWith("message: "))
+                .body("detail", not(startsWith("message: message:")));
         given().header("Authorization", TestData.DEVICE).contentType(ContentType.JSON)
                 .body(Map.of("message", "00".repeat(52), "signature", "zz".repeat(64)))
                 .post("/api/v1/readings/").then().statusCode(400).body("field", equalTo("signature"));
