@@ -2,7 +2,6 @@ package io.wattwitness.query.rest;
 
 import io.smallrye.mutiny.Multi;
 import io.wattwitness.query.config.QueryConfig;
-import io.wattwitness.query.service.InstallationService;
 import io.wattwitness.query.service.LiveUpdates;
 import io.wattwitness.query.service.Params;
 import io.wattwitness.query.service.StatusService;
@@ -19,38 +18,34 @@ import java.time.Duration;
 @ApplicationScoped
 public class LiveStream {
 
-    private final InstallationService installations;
     private final StatusService status;
     private final LiveUpdates live;
     private final Duration heartbeat;
 
     /**
-     * @param installations installation lookup
      * @param status current status
      * @param live event fan-out
      * @param config heartbeat period
      */
-    public LiveStream(InstallationService installations, StatusService status, LiveUpdates live, QueryConfig config) {
-        this.installations = installations;
+    public LiveStream(StatusService status, LiveUpdates live, QueryConfig config) {
         this.status = status;
         this.live = live;
         this.heartbeat = config.live().heartbeat();
     }
 
     /**
-     * @param installationId path parameter; 400/404 problems before the stream starts
+     * @param installationId path parameter of an existing installation ({@link StreamRequestFilter} answers 400/404
+     *     before the stream starts)
      * @param sse event factory
      * @return the events
      */
     public Multi<OutboundSseEvent> open(String installationId, Sse sse) {
         long id = Params.id("installation_id", installationId);
-        return installations.get(installationId).onItem().transformToMulti(found -> {
-            Multi<OutboundSseEvent> first = status.statusJson(id).map(json -> event(sse, "status", json)).toMulti();
-            Multi<OutboundSseEvent> events = live.events(id).map(event -> event(sse, event.name(), event.json()));
-            Multi<OutboundSseEvent> beats = Multi.createFrom().ticks().every(heartbeat)
-                    .map(tick -> sse.newEventBuilder().comment("heartbeat").build());
-            return Multi.createBy().concatenating().streams(first, Multi.createBy().merging().streams(events, beats));
-        });
+        Multi<OutboundSseEvent> first = status.statusJson(id).map(json -> event(sse, "status", json)).toMulti();
+        Multi<OutboundSseEvent> events = live.events(id).map(event -> event(sse, event.name(), event.json()));
+        Multi<OutboundSseEvent> beats = Multi.createFrom().ticks().every(heartbeat)
+                .map(tick -> sse.newEventBuilder().comment("heartbeat").build());
+        return Multi.createBy().concatenating().streams(first, Multi.createBy().merging().streams(events, beats));
     }
 
     private static OutboundSseEvent event(Sse sse, String name, String json) {

@@ -81,7 +81,10 @@ public final class Params {
             if (!Double.isFinite(seconds)) {
                 throw ProblemException.badRequest(field, "must be a finite number of Unix seconds, got '" + value + "'");
             }
-            parsed = Math.abs(seconds) < 1e15 ? Instant.ofEpochMilli(Math.round(seconds * 1000)) : Instant.MAX;
+            if (Math.abs(seconds) >= 1e15) {
+                throw outOfRange(field, value);
+            }
+            parsed = Instant.ofEpochMilli(Math.round(seconds * 1000));
         } catch (NumberFormatException e) {
             // not a number: try ISO-8601
         }
@@ -98,10 +101,14 @@ public final class Params {
             }
         }
         if (parsed.isBefore(EARLIEST) || !parsed.isBefore(BEYOND_LATEST)) {
-            throw ProblemException.badRequest(field, "must lie between 1970-01-01T00:00:00Z and"
-                    + " 9999-12-31T23:59:59Z, got '" + value + "'");
+            throw outOfRange(field, value);
         }
         return parsed;
+    }
+
+    private static ProblemException outOfRange(String field, String value) {
+        return ProblemException.badRequest(field, "must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z,"
+                + " got '" + value + "'");
     }
 
     /**
