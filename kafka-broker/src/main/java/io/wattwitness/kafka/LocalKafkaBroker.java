@@ -34,11 +34,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    private final int controllerPort;
     private final Process process;
 
-    private LocalKafkaBroker(Path dataDir, int port, Process process) {
+    private LocalKafkaBroker(Path dataDir, int port, int controllerPort, Process process) {
         this.dataDir = dataDir;
         this.port = port;
+        this.controllerPort = controllerPort;
         this.process = process;
     }
 
@@ -51,8 +53,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * @throws IOException if the broker cannot be started or does not listen within 90 s
      */
     public static LocalKafkaBroker start(Path dataDir, int port) throws IOException {
-        int clientPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
+        return start(dataDir, port == 0 ? freePort() : port, freePort());
+    }
+
+    private static LocalKafkaBroker start(Path dataDir, int clientPort, int controllerPort) throws IOException {
         Files.createDirectories(dataDir);
         Path logDir = dataDir.resolve("kraft-logs");
         Path config = dataDir.resolve("server.properties");
@@ -93,7 +97,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
         }
         Process broker = java(dataDir, logFile, "kafka.Kafka", config.toString());
-        LocalKafkaBroker running = new LocalKafkaBroker(dataDir, clientPort, broker);
+        LocalKafkaBroker running = new LocalKafkaBroker(dataDir, clientPort, controllerPort, broker);
         running.awaitListening();
         LOG.info(() -> "Kafka broker listening on 127.0.0.1:" + clientPort + " (data in " + dataDir + ")");
         return running;
@@ -126,6 +130,38 @@ public final class LocalKafkaBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+    }
+
+    /**
+     * Kills the broker with SIGKILL (no shutdown, no flush: what a crash or an OOM kill does) and waits until the
+     * process is gone.
+     */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Starts the broker again on the same data, client port and controller port, after {@link #kill()} or
+     * {@link #close()}; what the broker had written to its log survives.
+     *
+     * @return the running broker (a new instance; this one stays stopped)
+     * @throws IOException if the broker cannot be started or does not listen within 90 s
+     */
+    public LocalKafkaBroker restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the broker on port " + port + " is still running");
+        }
+        return start(dataDir, port, controllerPort);
+    }
+
+    /** @return whether the broker process is running */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     private void awaitListening() throws IOException {

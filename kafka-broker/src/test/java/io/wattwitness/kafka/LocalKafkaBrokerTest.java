@@ -1,6 +1,7 @@
 package io.wattwitness.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -55,6 +56,41 @@ class LocalKafkaBrokerTest {
             }
             assertEquals(List.of("reading-1", "reading-2"), values);
             assertTrue(broker.bootstrapServers().endsWith(":" + port));
+        }
+    }
+
+    @Test
+    void keepsAcknowledgedRecordsThroughSigkill(@TempDir Path dir) throws Exception {
+        LocalKafkaBroker broker = LocalKafkaBroker.start(dir, 0);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 50; i++) {
+                producer.send(new ProducerRecord<>("broker.kill", "device-1", "reading-" + i)).get(60, TimeUnit.SECONDS);
+            }
+        }
+        broker.kill();
+        assertFalse(broker.isAlive());
+        try (LocalKafkaBroker restarted = broker.restart();
+                KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, restarted.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "broker-kill-test",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                        new StringDeserializer(), new StringDeserializer())) {
+            assertEquals(broker.bootstrapServers(), restarted.bootstrapServers());
+            consumer.subscribe(List.of("broker.kill"));
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (values.size() < 50 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(record.value());
+                }
+            }
+            assertEquals(50, values.size());
+            assertEquals("reading-0", values.get(0));
+            assertEquals("reading-49", values.get(49));
         }
     }
 }
