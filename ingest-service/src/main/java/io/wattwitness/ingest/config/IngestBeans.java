@@ -1,6 +1,6 @@
 package io.wattwitness.ingest.config;
 
-import io.wattwitness.ingest.service.ContiguousAckTracker;
+import io.wattwitness.ingest.service.AckRecordChecker;
 import io.wattwitness.ingest.service.DeviceTopics;
 import io.wattwitness.ingest.service.EnvelopeChecker;
 import io.wattwitness.ingest.service.StatusChecker;
@@ -43,11 +43,11 @@ public class IngestBeans {
 
     /**
      * @param config ingest settings
-     * @return the one in-memory ack tracker of this instance
+     * @return the checker of {@code devices.acks} records with the configured size limit
      */
     @Produces
     @Singleton
-    ContiguousAckTracker ackTracker(IngestConfig config) {
-        return new ContiguousAckTracker(config.limits().ackMaxDevices(), config.limits().ackMaxPending());
+    AckRecordChecker ackRecordChecker(IngestConfig config) {
+        return new AckRecordChecker(config.acks().maxValueBytes());
     }
 }

@@ -16,8 +16,11 @@ public interface IngestConfig {
     /** @return the device-facing MQTT connection */
     Mqtt mqtt();
 
-    /** @return limits of the cheap checks and of the in-memory ack tracker */
+    /** @return limits of the cheap checks */
     Limits limits();
+
+    /** @return the relay of acks from Kafka {@code devices.acks} to MQTT {@code <root>/{id}/ack} */
+    Acks acks();
 
     /** The MQTT connection that receives readings and status (persistent session, QoS 1). */
     interface Mqtt {
@@ -28,8 +31,24 @@ public interface IngestConfig {
         /** @return broker port, env {@code MQTT_PORT} */
         int port();
 
-        /** @return fixed client id of the persistent session, env {@code MQTT_CLIENT_ID} */
+        /**
+         * @return client id of this replica's persistent session, env {@code MQTT_CLIENT_ID}: stable across restarts
+         *         and different for every replica (in Kubernetes the StatefulSet pod name); the ack publisher
+         *         connects as {@code <client-id>-acks}
+         */
         String clientId();
+
+        /**
+         * @return whether to subscribe with MQTT shared subscriptions {@code $share/<shared-group>/…}, env
+         *         {@code MQTT_SHARED_SUBSCRIPTION}; turn off only for a broker without shared subscriptions (then run
+         *         a single replica)
+         */
+        @WithDefault("true")
+        boolean sharedSubscription();
+
+        /** @return share name common to all replicas, env {@code MQTT_SHARED_GROUP} */
+        @WithDefault("wattwitness-ingest")
+        String sharedGroup();
 
         /**
          * @return root of the device topics, env {@code MQTT_TOPIC_ROOT}; {@code wattwitness/v1/devices} in
@@ -74,13 +93,32 @@ public interface IngestConfig {
          */
         @WithDefault("65536")
         int maxRejectedRawBytes();
+    }
 
-        /** @return devices the ack tracker remembers at once (least recently used forgotten first) */
-        @WithDefault("100000")
-        int ackMaxDevices();
+    /** The ack relay (SPEC.md §6.1). The Kafka consumer itself is configured under {@code mp.messaging}. */
+    interface Acks {
 
-        /** @return out-of-order seqs remembered per device */
-        @WithDefault("1024")
-        int ackMaxPending();
+        /**
+         * @return most acks published to MQTT and not yet PUBACKed by the broker; when reached the relay takes no
+         *         further Kafka record until one completes (the consumer's own queue then fills and it pauses)
+         */
+        @WithDefault("64")
+        int maxInFlight();
+
+        /** @return largest {@code devices.acks} value accepted, bytes; larger ones are counted and skipped */
+        @WithDefault("16384")
+        int maxValueBytes();
+
+        /** @return how long to wait for the broker's PUBACK before the publish counts as failed and is retried */
+        @WithDefault("30s")
+        Duration pubackTimeout();
+
+        /** @return first delay before publishing a failed ack again (doubles up to {@link #maxRetryDelay()}) */
+        @WithDefault("1s")
+        Duration retryDelay();
+
+        /** @return longest delay between attempts to publish one ack; attempts never stop */
+        @WithDefault("30s")
+        Duration maxRetryDelay();
     }
 }

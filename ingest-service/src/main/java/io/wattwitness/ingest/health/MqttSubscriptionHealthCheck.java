@@ -8,8 +8,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness of the device-facing MQTT connection ({@code /q/health/ready}, check {@code mqtt-devices}): up when
- * connected and subscribed. The Kafka channels and the ack channel report through the messaging extensions' own
- * checks ({@code smallrye-reactive-messaging}).
+ * connected and subscribed. The Kafka channels report through the messaging extension's own check
+ * ({@code smallrye-reactive-messaging}), the ack publisher through {@link MqttAckPublisherHealthCheck}.
  */
 @Readiness
 @ApplicationScoped
@@ -27,6 +27,7 @@ public class MqttSubscriptionHealthCheck implements HealthCheck {
                 .status(listener.isSubscribed())
                 .withData("broker", listener.broker())
                 .withData("client-id", listener.clientId())
+                .withData("filters", listener.filters())
                 .build();
     }
 }

@@ -2,52 +2,251 @@ package io.wattwitness.ingest.messaging;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.quarkus.logging.Log;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
-import io.wattwitness.ingest.service.DeviceAck;
-import io.wattwitness.ingest.service.DeviceTopics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.messages.MqttConnAckMessage;
+import io.wattwitness.ingest.config.IngestConfig;
+import io.wattwitness.ingest.service.IngestMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Publishes application-level acks on {@code <root>/{id}/ack} (by default {@code wattwitness/v1/devices/{id}/ack})
- * at QoS 1, not retained (kafka-contract.md), through the MQTT connector channel {@value #DEVICE_ACKS}. A failed
- * publication is logged and otherwise harmless: the device keeps the readings and resends them, and the next ack
- * supersedes this one.
+ * Publishes acks on {@code <root>/{id}/ack} at QoS 1, not retained (SPEC.md §6.1), over its own MQTT 3.1.1
+ * connection: client id {@code <ingest.mqtt.client-id>-acks}, clean session, the ingest account's credentials,
+ * reconnecting with back-off. {@link #publish} completes only when the broker's PUBACK for that message arrived, so
+ * the caller can commit its Kafka offset then.
+ * <p>
+ * The {@code smallrye-mqtt} outgoing connector is not used: in this version (4.33) it acknowledges a message once
+ * the PUBLISH is written to the socket, before the PUBACK. At most {@code 2 × ingest.acks.max-in-flight}
+ * publications await a PUBACK in the client (the relay admits at most {@code max-in-flight} acks at once; a retry
+ * after a PUBACK timeout may briefly add to it); a publication beyond that fails and is retried by the caller.
  */
 @ApplicationScoped
 public class DeviceAckPublisher {
 
-    /** Outgoing MQTT channel of the acks (its own client id, clean session; see application.properties). */
-    public static final String DEVICE_ACKS = "device-acks";
+    private final Vertx vertx;
+    private final IngestConfig.Mqtt config;
+    private final IngestConfig.Acks acks;
+    private final IngestMetrics metrics;
 
-    private final MutinyEmitter<String> acks;
-    private final DeviceTopics topics;
+    private Context context;
+    private MqttClient client;
+    private long reconnectTimer = -1;
+    private long reconnectDelayMs;
+    private volatile boolean connected;
+    private volatile boolean stopped;
+    /** Publications written and awaiting their PUBACK, by packet id; confined to {@link #context}. */
+    private final Map<Integer, Pending> pending = new HashMap<>();
+    /** PUBACKs that arrived before the write of their PUBLISH was reported complete; confined to the context. */
+    private final Set<Integer> early = new HashSet<>();
 
-    DeviceAckPublisher(@Channel(DEVICE_ACKS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-            MutinyEmitter<String> acks, DeviceTopics topics) {
-        this.acks = acks;
-        this.topics = topics;
+    private record Pending(CompletableFuture<Void> done, long timer) {
+    }
+
+    DeviceAckPublisher(Vertx vertx, IngestConfig config, IngestMetrics metrics) {
+        this.vertx = vertx;
+        this.config = config.mqtt();
+        this.acks = config.acks();
+        this.metrics = metrics;
+    }
+
+    void start(@Observes StartupEvent event) {
+        reconnectDelayMs = config.reconnectDelay().toMillis();
+        context = vertx.getOrCreateContext();
+        context.runOnContext(ignored -> connect());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        Context ctx = context;
+        if (ctx != null) {
+            ctx.runOnContext(ignored -> {
+                if (reconnectTimer >= 0) {
+                    vertx.cancelTimer(reconnectTimer);
+                }
+                if (client != null && client.isConnected()) {
+                    client.disconnect();
+                }
+            });
+        }
+    }
+
+    /** @return true while connected to the broker */
+    public boolean isConnected() {
+        return connected;
+    }
+
+    /** @return the client id of the ack connection, {@code <ingest.mqtt.client-id>-acks} */
+    public String clientId() {
+        return config.clientId() + "-acks";
     }
 
     /**
-     * Publishes an ack without waiting for the broker.
+     * Publishes one ack at QoS 1, not retained. Never blocks.
      *
-     * @param deviceId device id, 16 lowercase hex characters
-     * @param ack highest contiguous (boot, seq) durably forwarded for the device
+     * @param topic the device's ack topic, {@code <root>/{id}/ack}
+     * @param json the ack JSON text (SPEC.md §6.1)
+     * @return completes when the broker PUBACKed the message; fails when not connected, when the connection is lost
+     *         before the PUBACK, after {@code ingest.acks.puback-timeout} without PUBACK (the connection is then
+     *         dropped and made again), or when too many publications are in flight
      */
-    public void publish(String deviceId, DeviceAck ack) {
-        Message<String> message = Message.of(ack.toJson()).addMetadata(
-                new SendingMqttMessageMetadata(topics.ack(deviceId), MqttQoS.AT_LEAST_ONCE, false));
-        try {
-            acks.sendMessage(message).subscribe().with(
-                    ignored -> Log.debugf("ack %s sent to device %s", ack.toJson(), deviceId),
-                    failure -> Log.warnf("ack %s to device %s not published: %s", ack.toJson(), deviceId,
-                            failure.toString()));
-        } catch (RuntimeException e) {
-            Log.warnf("ack %s to device %s not published: %s", ack.toJson(), deviceId, e.toString());
+    public Uni<Void> publish(String topic, String json) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Context ctx = context;
+        if (ctx == null) {
+            return Uni.createFrom().failure(new IllegalStateException("the ack publisher has not started"));
         }
+        ctx.runOnContext(ignored -> send(topic, json, done));
+        return Uni.createFrom().completionStage(done);
+    }
+
+    private void send(String topic, String json, CompletableFuture<Void> done) {
+        MqttClient sender = client;
+        if (sender == null || !sender.isConnected()) {
+            done.completeExceptionally(new IllegalStateException("not connected to MQTT broker " + broker()));
+            return;
+        }
+        sender.publish(topic, Buffer.buffer(json), MqttQoS.AT_LEAST_ONCE, false, false).onComplete(written -> {
+            if (written.failed()) {
+                done.completeExceptionally(written.cause());
+                return;
+            }
+            int packetId = written.result();
+            if (early.remove(packetId)) {
+                done.complete(null);
+                return;
+            }
+            if (sender != client || !sender.isConnected()) {
+                done.completeExceptionally(new IllegalStateException("connection to " + broker()
+                        + " lost before the PUBACK"));
+                return;
+            }
+            long timer = vertx.setTimer(acks.pubackTimeout().toMillis(), t -> onPubackTimeout(sender, packetId));
+            pending.put(packetId, new Pending(done, timer));
+        });
+    }
+
+    private void onPuback(MqttClient sender, int packetId) {
+        if (sender != client) {
+            return;
+        }
+        Pending acked = pending.remove(packetId);
+        if (acked == null) {
+            early.add(packetId);
+            return;
+        }
+        vertx.cancelTimer(acked.timer());
+        acked.done().complete(null);
+    }
+
+    private void onPubackTimeout(MqttClient sender, int packetId) {
+        Pending late = pending.remove(packetId);
+        if (late == null) {
+            return;
+        }
+        late.done().completeExceptionally(new IllegalStateException("no PUBACK from " + broker() + " within "
+                + acks.pubackTimeout()));
+        if (sender == client && sender.isConnected()) {
+            Log.warnf("no PUBACK from MQTT broker %s for packet %d; reconnecting the ack publisher", broker(),
+                    packetId);
+            sender.disconnect();
+        }
+    }
+
+    private void failPending(String reason) {
+        List<Pending> lost = new ArrayList<>(pending.values());
+        pending.clear();
+        early.clear();
+        for (Pending p : lost) {
+            vertx.cancelTimer(p.timer());
+            p.done().completeExceptionally(new IllegalStateException(reason));
+        }
+    }
+
+    private String broker() {
+        return config.host() + ":" + config.port();
+    }
+
+    private MqttClientOptions options() {
+        MqttClientOptions options = new MqttClientOptions()
+                .setClientId(clientId())
+                .setCleanSession(true)
+                .setAutoKeepAlive(true)
+                .setKeepAliveInterval(config.keepAliveSeconds())
+                .setMaxInflightQueue(2 * acks.maxInFlight());
+        options.setMaxMessageSize(config.maxMessageBytes());
+        config.username().ifPresent(options::setUsername);
+        config.password().ifPresent(options::setPassword);
+        return options;
+    }
+
+    private void connect() {
+        reconnectTimer = -1;
+        if (stopped) {
+            return;
+        }
+        MqttClient connecting = MqttClient.create(vertx, options());
+        client = connecting;
+        connecting.publishCompletionHandler(packetId -> onPuback(connecting, packetId));
+        connecting.closeHandler(ignored -> onClosed(connecting));
+        connecting.exceptionHandler(e -> Log.warnf("MQTT ack connection to %s: %s", broker(), e.toString()));
+        connecting.connect(config.port(), config.host(), result -> onConnected(connecting, result));
+    }
+
+    private void onConnected(MqttClient connecting, AsyncResult<MqttConnAckMessage> result) {
+        if (connecting != client) {
+            return;
+        }
+        if (result.failed()) {
+            String reason = MqttRefusals.reason(result.cause());
+            if (reason != null) {
+                metrics.connectionRefused("acks", reason);
+                Log.errorf("MQTT broker %s refused the connection of ack publisher %s (user %s): %s", broker(),
+                        clientId(), config.username().orElse("anonymous"), MqttRefusals.describe(result.cause()));
+            } else {
+                Log.warnf("cannot connect ack publisher %s to MQTT broker %s: %s", clientId(), broker(),
+                        result.cause());
+            }
+            scheduleReconnect();
+            return;
+        }
+        reconnectDelayMs = config.reconnectDelay().toMillis();
+        connected = true;
+        Log.infof("ack publisher connected to MQTT broker %s as %s", broker(), clientId());
+    }
+
+    private void onClosed(MqttClient closed) {
+        if (closed != client) {
+            return;
+        }
+        connected = false;
+        failPending("connection to " + broker() + " lost before the PUBACK");
+        if (!stopped) {
+            Log.warnf("MQTT ack connection to %s closed; unconfirmed acks will be published again", broker());
+            scheduleReconnect();
+        }
+    }
+
+    private void scheduleReconnect() {
+        if (stopped || reconnectTimer >= 0) {
+            return;
+        }
+        long delay = reconnectDelayMs;
+        reconnectDelayMs = Math.min(delay * 2, config.maxReconnectDelay().toMillis());
+        reconnectTimer = vertx.setTimer(delay, ignored -> connect());
     }
 }

@@ -14,6 +14,7 @@ import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubAckMessage;
 import io.wattwitness.ingest.config.IngestConfig;
 import io.wattwitness.ingest.service.DeviceTopics;
+import io.wattwitness.ingest.service.IngestMetrics;
 import io.wattwitness.ingest.service.IngestService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,9 +22,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Receives device readings and status over MQTT 3.1.1 with a fixed client id and a persistent session
- * ({@code cleanSession=false}), subscribed at QoS 1 to {@code wattwitness/v1/devices/+/readings} and
- * {@code wattwitness/v1/devices/+/status} ({@link DeviceTopics}), and hands each message to {@link IngestService}.
+ * Receives device readings and status over MQTT 3.1.1 with this replica's stable client id and a persistent session
+ * ({@code cleanSession=false}), subscribed at QoS 1 to the shared subscriptions
+ * {@code $share/<group>/wattwitness/v1/devices/+/readings} and {@code $share/<group>/wattwitness/v1/devices/+/status}
+ * ({@link DeviceTopics}; without {@code $share/<group>/} when {@code ingest.mqtt.shared-subscription=false}), and
+ * hands each message to {@link IngestService}. The broker gives each message of a shared subscription to one member
+ * of the group, so replicas split the load; Mosquitto 2.0 also queues a share for a member that is offline with its
+ * persistent session, delivered when it returns with the same client id (README.md).
  * <p>
  * The PUBACK of a message is sent only after Kafka acknowledged what ingest made of it (Vert.x client with
  * {@code autoAck=false}). Until then the broker keeps the message in the session and redelivers it when ingest
@@ -45,6 +50,9 @@ public class MqttDeviceListener {
     private final IngestConfig.Mqtt config;
     private final IngestService ingest;
     private final DeviceTopics topics;
+    private final IngestMetrics metrics;
+    private final String readingsFilter;
+    private final String statusFilter;
 
     private Context context;
     private MqttClient client;
@@ -53,11 +61,17 @@ public class MqttDeviceListener {
     private volatile boolean subscribed;
     private volatile boolean stopped;
 
-    MqttDeviceListener(Vertx vertx, IngestConfig config, IngestService ingest, DeviceTopics topics) {
+    MqttDeviceListener(Vertx vertx, IngestConfig config, IngestService ingest, DeviceTopics topics,
+            IngestMetrics metrics) {
         this.vertx = vertx;
         this.topics = topics;
         this.config = config.mqtt();
         this.ingest = ingest;
+        this.metrics = metrics;
+        boolean shared = this.config.sharedSubscription();
+        this.readingsFilter = shared ? topics.sharedReadingsFilter(this.config.sharedGroup())
+                : topics.readingsFilter();
+        this.statusFilter = shared ? topics.sharedStatusFilter(this.config.sharedGroup()) : topics.statusFilter();
     }
 
     void start(@Observes StartupEvent event) {
@@ -96,6 +110,11 @@ public class MqttDeviceListener {
         return config.clientId();
     }
 
+    /** @return the two subscription filters, readings then status */
+    public String filters() {
+        return readingsFilter + " " + statusFilter;
+    }
+
     private MqttClientOptions options() {
         MqttClientOptions options = new MqttClientOptions()
                 .setClientId(config.clientId())
@@ -125,7 +144,14 @@ public class MqttDeviceListener {
 
     private void onConnected(MqttClient connected, AsyncResult<MqttConnAckMessage> result) {
         if (result.failed()) {
-            Log.warnf("cannot connect to MQTT broker %s as %s: %s", broker(), config.clientId(), result.cause());
+            String reason = MqttRefusals.reason(result.cause());
+            if (reason != null) {
+                metrics.connectionRefused("devices", reason);
+                Log.errorf("MQTT broker %s refused the connection of %s (user %s): %s", broker(), config.clientId(),
+                        config.username().orElse("anonymous"), MqttRefusals.describe(result.cause()));
+            } else {
+                Log.warnf("cannot connect to MQTT broker %s as %s: %s", broker(), config.clientId(), result.cause());
+            }
             scheduleReconnect();
             return;
         }
@@ -133,8 +159,8 @@ public class MqttDeviceListener {
         Log.infof("connected to MQTT broker %s as %s (session present: %s)", broker(), config.clientId(),
                 result.result().isSessionPresent());
         Map<String, Integer> filters = new LinkedHashMap<>();
-        filters.put(topics.readingsFilter(), QOS_AT_LEAST_ONCE);
-        filters.put(topics.statusFilter(), QOS_AT_LEAST_ONCE);
+        filters.put(readingsFilter, QOS_AT_LEAST_ONCE);
+        filters.put(statusFilter, QOS_AT_LEAST_ONCE);
         connected.subscribe(filters, sent -> {
             if (sent.failed()) {
                 Log.warnf("cannot subscribe on %s: %s", broker(), sent.cause());
@@ -145,14 +171,15 @@ public class MqttDeviceListener {
 
     private void onSubscribed(MqttSubAckMessage ack) {
         if (ack.grantedQoSLevels().contains(SUBACK_FAILURE)) {
-            Log.errorf("MQTT broker %s refused a subscription (granted %s); reconnecting", broker(),
+            metrics.subscriptionRefused();
+            Log.errorf("MQTT broker %s refused a subscription of %s to %s (granted QoS %s, 128 = refused, e.g. not "
+                    + "authorized by the ACL); reconnecting", broker(), config.clientId(), filters(),
                     ack.grantedQoSLevels());
             client.disconnect();
             return;
         }
         subscribed = true;
-        Log.infof("subscribed to %s and %s (granted QoS %s)", topics.readingsFilter(), topics.statusFilter(),
-                ack.grantedQoSLevels());
+        Log.infof("subscribed to %s and %s (granted QoS %s)", readingsFilter, statusFilter, ack.grantedQoSLevels());
     }
 
     private void onClosed(MqttClient closed) {

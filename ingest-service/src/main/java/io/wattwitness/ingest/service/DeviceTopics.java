@@ -4,8 +4,8 @@ import io.wattwitness.reading.MqttTopics;
 
 /**
  * The device topics under a configurable root (SPEC.md §6; the default root {@value #DEFAULT_ROOT} gives exactly
- * {@link MqttTopics}). A different root lets tests and staging share a broker without seeing, or acknowledging,
- * each other's devices. Plain Java, immutable.
+ * {@link MqttTopics}). A different root lets tests and staging share a broker without seeing each other's
+ * devices. Plain Java, immutable.
  */
 public final class DeviceTopics {
 
@@ -33,6 +33,27 @@ public final class DeviceTopics {
     /** @return subscription filter for the status of every device, {@code <root>/+/status} */
     public String statusFilter() {
         return prefix + "+/status";
+    }
+
+    /**
+     * The subscription filter of every device's readings as an MQTT shared subscription (MQTT 5.0 §4.8.2, also
+     * accepted from MQTT 3.1.1 clients by Mosquitto 2): the broker hands each message to one member of the group.
+     *
+     * @param group share name: not empty, without {@code /}, {@code +} or {@code #}
+     * @return {@code $share/<group>/<root>/+/readings}
+     * @throws IllegalArgumentException for a bad share name
+     */
+    public String sharedReadingsFilter(String group) {
+        return share(group) + readingsFilter();
+    }
+
+    /**
+     * @param group share name: not empty, without {@code /}, {@code +} or {@code #}
+     * @return {@code $share/<group>/<root>/+/status}
+     * @throws IllegalArgumentException for a bad share name
+     */
+    public String sharedStatusFilter(String group) {
+        return share(group) + statusFilter();
     }
 
     /**
@@ -86,6 +107,13 @@ public final class DeviceTopics {
         }
         int end = topic.indexOf('/', prefix.length());
         return end < 0 ? null : topic.substring(prefix.length(), end);
+    }
+
+    private static String share(String group) {
+        if (group == null || group.isEmpty() || group.contains("/") || group.contains("+") || group.contains("#")) {
+            throw new IllegalArgumentException("bad MQTT share name: '" + group + "'");
+        }
+        return "$share/" + group + "/";
     }
 
     private boolean isDeviceTopic(String topic, String suffix) {

@@ -10,7 +10,11 @@ import java.util.Map;
  * Counters of ingest, exposed in Prometheus format at {@code /q/metrics}:
  * {@code ingest_readings_received_total}, {@code ingest_readings_forwarded_total},
  * {@code ingest_readings_rejected_total{reason}}, {@code ingest_status_forwarded_total} and
- * {@code ingest_forward_failures_total} (Kafka did not take a record; the MQTT message is redelivered).
+ * {@code ingest_forward_failures_total} (Kafka did not take a record; the MQTT message is redelivered);
+ * of the ack relay {@code ingest_acks_relayed_total} (PUBACKed by the broker), {@code ingest_ack_relay_failures_total}
+ * (a publish attempt failed and is retried), {@code ingest_ack_records_invalid_total{reason}} ({@code bad_key},
+ * {@code bad_value}; skipped); and of the broker connections {@code ingest_mqtt_connections_refused_total{client,reason}}
+ * (CONNACK refusal, reason e.g. {@code not_authorized}) and {@code ingest_mqtt_subscriptions_refused_total}.
  */
 @ApplicationScoped
 public class IngestMetrics {
@@ -20,8 +24,27 @@ public class IngestMetrics {
     private final Counter statusForwarded;
     private final Counter forwardFailures;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Counter acksRelayed;
+    private final Counter ackRelayFailures;
+    private final Map<AckRecord.InvalidReason, Counter> invalidAcks = new EnumMap<>(AckRecord.InvalidReason.class);
+    private final Counter subscriptionsRefused;
+    private final MeterRegistry registry;
 
     IngestMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        acksRelayed = Counter.builder("ingest.acks.relayed")
+                .description("Acks from devices.acks published on MQTT and PUBACKed by the broker").register(registry);
+        ackRelayFailures = Counter.builder("ingest.ack.relay.failures")
+                .description("Ack publish attempts that failed (no connection, no PUBACK); each is retried")
+                .register(registry);
+        for (AckRecord.InvalidReason reason : AckRecord.InvalidReason.values()) {
+            invalidAcks.put(reason, Counter.builder("ingest.ack.records.invalid")
+                    .description("devices.acks records that are not an ack of one device, skipped")
+                    .tag("reason", reason.wire())
+                    .register(registry));
+        }
+        subscriptionsRefused = Counter.builder("ingest.mqtt.subscriptions.refused")
+                .description("Subscriptions the MQTT broker refused (SUBACK failure)").register(registry);
         received = Counter.builder("ingest.readings.received")
                 .description("Reading envelopes received, before any check").register(registry);
         forwarded = Counter.builder("ingest.readings.forwarded")
@@ -62,5 +85,40 @@ public class IngestMetrics {
     /** Counts one record Kafka did not take. */
     public void forwardFailure() {
         forwardFailures.increment();
+    }
+
+    /** Counts one ack PUBACKed by the broker. */
+    public void ackRelayed() {
+        acksRelayed.increment();
+    }
+
+    /** Counts one failed attempt to publish an ack. */
+    public void ackRelayFailure() {
+        ackRelayFailures.increment();
+    }
+
+    /** @param reason counts one skipped {@code devices.acks} record */
+    public void invalidAck(AckRecord.InvalidReason reason) {
+        invalidAcks.get(reason).increment();
+    }
+
+    /**
+     * Counts one connection the MQTT broker refused.
+     *
+     * @param client which connection: {@code devices} (readings and status) or {@code acks}
+     * @param reason the CONNACK return code in lowercase words joined by {@code _}, e.g. {@code not_authorized}
+     */
+    public void connectionRefused(String client, String reason) {
+        Counter.builder("ingest.mqtt.connections.refused")
+                .description("Connections the MQTT broker refused, by CONNACK return code")
+                .tag("client", client)
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    /** Counts one subscription the MQTT broker refused. */
+    public void subscriptionRefused() {
+        subscriptionsRefused.increment();
     }
 }

@@ -3,16 +3,15 @@ package io.wattwitness.ingest.service;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.wattwitness.ingest.config.IngestConfig;
-import io.wattwitness.ingest.messaging.DeviceAckPublisher;
 import io.wattwitness.ingest.messaging.KafkaForwarder;
 import io.wattwitness.reading.Hex;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The ingest rules: check, forward durably, then acknowledge (kafka-contract.md).
+ * The ingest rules: check and forward durably (SPEC.md §4, §6). Ingest never acknowledges a reading to a device:
+ * acks come from verify-service after its commit and are only relayed ({@link AckRelayService}).
  * <ul>
- *   <li>An envelope passing {@link EnvelopeChecker} goes to {@code readings.raw}, keyed by device id; once Kafka
- *       acknowledged it, the {@link ContiguousAckTracker} advances and the device's ack is published.</li>
+ *   <li>An envelope passing {@link EnvelopeChecker} goes to {@code readings.raw}, keyed by device id.</li>
  *   <li>Anything else goes to {@code readings.rejected} with its raw bytes (at most
  *       {@code ingest.limits.max-rejected-raw-bytes} of them) and reason: never dropped.</li>
  *   <li>Status messages go to {@code devices.status}; malformed ones to {@code readings.rejected}
@@ -29,22 +28,18 @@ public class IngestService {
 
     private final EnvelopeChecker envelopes;
     private final StatusChecker statuses;
-    private final ContiguousAckTracker tracker;
     private final KafkaForwarder kafka;
-    private final DeviceAckPublisher acks;
     private final IngestMetrics metrics;
     private final DeviceTopics topics;
     private final int maxRejectedRawBytes;
 
-    IngestService(DeviceTopics topics, EnvelopeChecker envelopes, StatusChecker statuses, ContiguousAckTracker tracker,
-            KafkaForwarder kafka, DeviceAckPublisher acks, IngestMetrics metrics, IngestConfig config) {
+    IngestService(DeviceTopics topics, EnvelopeChecker envelopes, StatusChecker statuses, KafkaForwarder kafka,
+            IngestMetrics metrics, IngestConfig config) {
         this.topics = topics;
         this.maxRejectedRawBytes = config.limits().maxRejectedRawBytes();
         this.envelopes = envelopes;
         this.statuses = statuses;
-        this.tracker = tracker;
         this.kafka = kafka;
-        this.acks = acks;
         this.metrics = metrics;
     }
 
@@ -63,7 +58,7 @@ public class IngestService {
         EnvelopeCheck check = envelopes.check(payload, topicDeviceId == null ? "" : topicDeviceId);
         if (check instanceof EnvelopeCheck.Accepted accepted) {
             return kafka.reading(accepted.deviceId(), payload, receivedAtMs, SOURCE_MQTT, topic)
-                    .invoke(() -> onForwarded(accepted))
+                    .invoke(metrics::forwarded)
                     .onFailure().invoke(failure -> onFailure(topic, failure));
         }
         EnvelopeCheck.Rejected rejected = (EnvelopeCheck.Rejected) check;
@@ -99,12 +94,6 @@ public class IngestService {
         return kafka.rejected(key, value)
                 .invoke(() -> metrics.rejected(reason))
                 .onFailure().invoke(failure -> onFailure(topic, failure));
-    }
-
-    private void onForwarded(EnvelopeCheck.Accepted accepted) {
-        metrics.forwarded();
-        tracker.accept(accepted.deviceId(), accepted.boot(), accepted.seq())
-                .ifPresent(ack -> acks.publish(accepted.deviceId(), ack));
     }
 
     private void onFailure(String topic, Throwable failure) {

@@ -195,39 +195,12 @@ class IngestPipelineTest {
     }
 
     @Test
-    void theAckIsTheHighestContiguousSeqOfTheBoot() throws Exception {
-        TestDevice device = new TestDevice();
-        double forwardedBefore = Metrics.value(FORWARDED);
-        try (MqttTestClient listener = MqttTestClient.connect(); MqttTestClient publisher = MqttTestClient.connect()) {
-            listener.subscribe(device.ackTopic());
-            for (long seq : new long[] {0, 1, 3}) {
-                publisher.publish(device.readingsTopic(), device.envelope(7, seq));
-            }
-            KafkaProbe.await("readings.raw", record -> device.id().equals(record.key()), 3);
-            await().atMost(WAIT).until(() -> listener.payloads(device.ackTopic()).contains(ack(7, 1)));
-            assertEquals(List.of(ack(7, 0), ack(7, 1)), listener.payloads(device.ackTopic()));
-
-            publisher.publish(device.readingsTopic(), device.envelope(7, 2));
-            await().atMost(WAIT).until(() -> listener.payloads(device.ackTopic()).contains(ack(7, 3)));
-            assertEquals(List.of(ack(7, 0), ack(7, 1), ack(7, 3)), listener.payloads(device.ackTopic()));
-
-            // a resend of an acknowledged reading repeats the ack; a new boot starts again at seq 0
-            publisher.publish(device.readingsTopic(), device.envelope(7, 1));
-            publisher.publish(device.readingsTopic(), device.envelope(8, 1));
-            publisher.publish(device.readingsTopic(), device.envelope(8, 0));
-            await().atMost(WAIT).until(() -> listener.payloads(device.ackTopic()).contains(ack(8, 1)));
-            assertEquals(List.of(ack(7, 0), ack(7, 1), ack(7, 3), ack(7, 3), ack(8, 1)),
-                    listener.payloads(device.ackTopic()));
-        }
-        awaitExactly(FORWARDED, forwardedBefore + 7);
-    }
-
-    @Test
     void healthCoversTheMqttAndKafkaConnections() {
         await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         given().get("/q/health").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("mqtt-devices"))
+                .body("checks.name", hasItem("mqtt-acks"))
                 .body("checks.name", hasItem("SmallRye Reactive Messaging - readiness check"));
     }
 
@@ -239,10 +212,6 @@ class IngestPipelineTest {
 
     private static void awaitAtLeast(String series, double expected) {
         await().atMost(WAIT).until(() -> Metrics.value(series) >= expected);
-    }
-
-    private static String ack(long boot, long seq) {
-        return "{\"boot\":" + boot + ",\"seq\":" + seq + "}";
     }
 
     private static byte[] utf8(String text) {

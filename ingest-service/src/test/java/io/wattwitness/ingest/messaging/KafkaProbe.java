@@ -12,13 +12,21 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Reads a Kafka topic of the test broker from the beginning with a plain consumer (no group, no commits). */
+/**
+ * Reads a Kafka topic of the test broker from the beginning with a plain consumer (no group, no commits), and
+ * writes records as verify-service would.
+ */
 final class KafkaProbe {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -74,6 +82,26 @@ final class KafkaProbe {
             }
         }
         return matching;
+    }
+
+    /**
+     * Writes records with {@code acks=all} and waits until the broker acknowledged each, in the order given.
+     *
+     * @param topic the topic
+     * @param records key (may be null) and value (may be null) pairs
+     */
+    static void produce(String topic, List<Map.Entry<String, byte[]>> records) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (Map.Entry<String, byte[]> record : records) {
+                producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue())).get();
+            }
+        }
     }
 
     private static KafkaConsumer<String, byte[]> consumer() {

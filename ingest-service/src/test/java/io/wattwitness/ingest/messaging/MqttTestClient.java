@@ -19,8 +19,15 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 final class MqttTestClient implements AutoCloseable {
 
-    /** A received message. */
-    record Received(String topic, String payload) {
+    /**
+     * A received message.
+     *
+     * @param topic the topic
+     * @param payload UTF-8 text
+     * @param qos the QoS it was delivered with
+     * @param retained the retain flag
+     */
+    record Received(String topic, String payload, int qos, boolean retained) {
     }
 
     private final MqttClient client;
@@ -36,7 +43,8 @@ final class MqttTestClient implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8)));
+                received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
+                        message.getQos(), message.isRetained()));
             }
 
             @Override

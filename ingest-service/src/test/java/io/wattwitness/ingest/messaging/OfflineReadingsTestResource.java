@@ -13,13 +13,14 @@ import org.eclipse.paho.client.mqttv3.MqttException;
  * Gives the test run its own MQTT topic root ({@code wwtest-<run>/v1/devices}), so that tests sharing the machine's
  * broker neither see nor acknowledge each other's devices, and prepares the persistent-session scenario before the
  * application starts: creates the broker session of a fresh
- * ingest client id (clean-session=false, both subscriptions, then disconnected, exactly as a stopped ingest leaves
- * it), creates a persistent session for a device listening to its ack topic, and publishes {@value #READINGS}
- * readings of that device while ingest is "down". The application is then started with that client id.
+ * ingest client id (clean-session=false, both shared subscriptions {@code $share/<group>/…}, then disconnected,
+ * exactly as a stopped replica leaves it) and publishes {@value #READINGS} readings of a device while ingest is
+ * "down". The application is then started with that client id. The run also gets its own consumer group for
+ * {@code devices.acks}, so that a run against a shared Kafka broker relays only what it is given.
  * <p>
  * Shares with the tests, through system properties: {@code wattwitness.test.offline.device},
- * {@code wattwitness.test.offline.device-client}, {@code wattwitness.test.offline.payloads} (one envelope per line)
- * {@code wattwitness.test.ingest-client} and {@value #TOPIC_ROOT_PROPERTY}. Both sessions are discarded on stop.
+ * {@code wattwitness.test.offline.payloads} (one envelope per line), {@code wattwitness.test.ingest-client} and
+ * {@value #TOPIC_ROOT_PROPERTY}. The session is discarded on stop.
  */
 public class OfflineReadingsTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,24 +29,23 @@ public class OfflineReadingsTestResource implements QuarkusTestResourceLifecycle
     static final long BOOT = 1;
     /** System property holding the topic root of this test run. */
     static final String TOPIC_ROOT_PROPERTY = "wattwitness.test.topic-root";
+    /** Share name of the ingest subscriptions in the tests (the default of {@code ingest.mqtt.shared-group}). */
+    static final String SHARED_GROUP = "wattwitness-ingest";
 
     private String ingestClientId;
-    private String deviceClientId;
 
     @Override
     public Map<String, String> start() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         ingestClientId = "ww-ingest-test-" + run;
-        deviceClientId = "ww-device-test-" + run;
         String root = "wwtest-" + run + "/v1/devices";
         System.setProperty(TOPIC_ROOT_PROPERTY, root);
         DeviceTopics topics = new DeviceTopics(root);
         TestDevice device = new TestDevice();
         List<String> payloads = new ArrayList<>();
         try {
-            MqttTestClient.connect(ingestClientId, false).subscribeAndClose(topics.readingsFilter(),
-                    topics.statusFilter());
-            MqttTestClient.connect(deviceClientId, false).subscribeAndClose(device.ackTopic());
+            MqttTestClient.connect(ingestClientId, false).subscribeAndClose(
+                    topics.sharedReadingsFilter(SHARED_GROUP), topics.sharedStatusFilter(SHARED_GROUP));
             try (MqttTestClient publisher = MqttTestClient.connect()) {
                 for (int seq = 0; seq < READINGS; seq++) {
                     byte[] envelope = device.envelope(BOOT, seq);
@@ -57,17 +57,17 @@ public class OfflineReadingsTestResource implements QuarkusTestResourceLifecycle
             throw new IllegalStateException("the MQTT broker at " + MqttTestClient.serverUri() + " is required", e);
         }
         System.setProperty("wattwitness.test.offline.device", device.id());
-        System.setProperty("wattwitness.test.offline.device-client", deviceClientId);
         System.setProperty("wattwitness.test.offline.payloads", String.join("\n", payloads));
         System.setProperty("wattwitness.test.ingest-client", ingestClientId);
-        return Map.of("ingest.mqtt.client-id", ingestClientId, "ingest.mqtt.topic-root", root);
+        return Map.of("ingest.mqtt.client-id", ingestClientId, "ingest.mqtt.topic-root", root,
+                "ingest.mqtt.shared-group", SHARED_GROUP,
+                "mp.messaging.incoming.devices-acks.group.id", "ww-ingest-test-acks-" + run);
     }
 
     @Override
     public void stop() {
         try {
             MqttTestClient.discardSession(ingestClientId);
-            MqttTestClient.discardSession(deviceClientId);
         } catch (MqttException e) {
             throw new IllegalStateException("cannot discard the test sessions", e);
         }

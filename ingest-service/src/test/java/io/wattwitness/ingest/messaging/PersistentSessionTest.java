@@ -8,7 +8,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.wattwitness.kafka.KafkaBrokerTestResource;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -36,19 +35,5 @@ class PersistentSessionTest {
         // counted after the producer's ack, which may come after a consumer already sees the records
         await().atMost(Duration.ofSeconds(30)).until(() -> Metrics.value("ingest_readings_forwarded_total")
                 >= OfflineReadingsTestResource.READINGS);
-    }
-
-    @Test
-    void theDeviceFindsItsAcksInItsOwnPersistentSession() throws Exception {
-        String deviceClient = System.getProperty("wattwitness.test.offline.device-client");
-        List<String> expected = LongStream.range(0, OfflineReadingsTestResource.READINGS)
-                .mapToObj(seq -> "{\"boot\":" + OfflineReadingsTestResource.BOOT + ",\"seq\":" + seq + "}")
-                .toList();
-        try (MqttTestClient client = MqttTestClient.connect(deviceClient, false)) {
-            String ackTopic = TestDevice.topics().ack(device);
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> client.payloads(ackTopic).contains(expected.get(expected.size() - 1)));
-            assertEquals(expected, client.payloads(ackTopic));
-        }
     }
 }

@@ -40,6 +40,17 @@ class DeviceTopicsTest {
     }
 
     @Test
+    void sharedFiltersPutTheShareNameBeforeTheRoot() {
+        DeviceTopics topics = new DeviceTopics(DeviceTopics.DEFAULT_ROOT);
+        assertEquals("$share/wattwitness-ingest/wattwitness/v1/devices/+/readings",
+                topics.sharedReadingsFilter("wattwitness-ingest"));
+        assertEquals("$share/g1/wattwitness/v1/devices/+/status", topics.sharedStatusFilter("g1"));
+        for (String group : new String[] {"", "a/b", "a+", "#", null}) {
+            assertThrows(IllegalArgumentException.class, () -> topics.sharedReadingsFilter(group), group);
+        }
+    }
+
+    @Test
     void refusesRootsThatWouldBreakTheFilters() {
         for (String root : new String[] {"", "a/", "a/+/b", "a/#"}) {
             assertThrows(IllegalArgumentException.class, () -> new DeviceTopics(root), root);
