@@ -1,0 +1,333 @@
+package io.wattwitness.stack;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A Mosquitto 2.0 broker process running the shipped configuration ({@code deploy/mosquitto/mosquitto.conf} and
+ * {@code acl}) on 127.0.0.1, for the local stack and for tests.
+ * <p>
+ * Only the site-specific lines of the shipped {@code mosquitto.conf} are replaced: {@code listener} (the given port,
+ * bound to 127.0.0.1), {@code password_file}, {@code acl_file} and {@code persistence_location} (inside the working
+ * folder), and a {@code user} line naming the user running this JVM is added (so that a broker started by root keeps
+ * access to the folder). Everything else (anonymous off, queue limits, persistence and autosave, logging) is used as
+ * shipped. The working folder holds {@code mosquitto.conf}, {@code passwd}, {@code acl}, {@code data/mosquitto.db}
+ * and {@code mosquitto.log} (the broker's output, appended across restarts).
+ */
+public final class MosquittoProcess implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(MosquittoProcess.class.getName());
+
+    /** The keys of the shipped configuration this class replaces. */
+    static final List<String> SITE_KEYS = List.of("listener", "password_file", "acl_file", "persistence_location");
+
+    private final Path executable;
+    private final Path workDir;
+    private final int port;
+    private final String topicRoot;
+    private final String ingestUsername;
+    private final Path logFile;
+    private Process process;
+    private long logOffset;
+
+    private MosquittoProcess(Path executable, Path workDir, int port, String topicRoot, String ingestUsername) {
+        this.executable = executable;
+        this.workDir = workDir;
+        this.port = port;
+        this.topicRoot = topicRoot;
+        this.ingestUsername = ingestUsername;
+        this.logFile = workDir.resolve("mosquitto.log");
+    }
+
+    /**
+     * @return the Mosquitto executable: {@code $MOSQUITTO} when set, else {@code /usr/sbin/mosquitto}, else
+     *         {@code mosquitto} on the {@code PATH}; empty when none is installed
+     */
+    public static Optional<Path> executable() {
+        List<Path> candidates = new ArrayList<>();
+        String configured = System.getenv("MOSQUITTO");
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(Path.of(configured));
+        }
+        candidates.add(Path.of("/usr/sbin/mosquitto"));
+        candidates.add(Path.of("/usr/local/sbin/mosquitto"));
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                candidates.add(Path.of(dir, "mosquitto"));
+            }
+        }
+        return candidates.stream().filter(Files::isExecutable).findFirst();
+    }
+
+    /**
+     * Writes the effective configuration, the password file (hashed, {@link MosquittoPasswordFile}) and the ACL (for
+     * the topic root, {@link MosquittoAcl}) into the working folder and starts the broker; returns once it accepts
+     * connections. The persistence in {@code workDir/data} is kept, so a second start on the same folder resumes the
+     * saved sessions.
+     *
+     * @param executable the mosquitto binary, see {@link #executable()}
+     * @param shippedDir the folder of the shipped {@code mosquitto.conf} and {@code acl} ({@code deploy/mosquitto})
+     * @param workDir the working folder (created when absent)
+     * @param port the TCP port on 127.0.0.1
+     * @param topicRoot the topic root of the device topics, e.g. {@code wattwitness/v1/devices}
+     * @param ingestUsername ingest-service's account name (its password is in {@code accounts})
+     * @param accounts username to password (devices: device id to derived password; the ingest account)
+     * @return the running broker
+     * @throws IOException if a file cannot be written, the broker does not start within 30 s or exits
+     * @throws IllegalArgumentException if the shipped configuration lacks a site-specific line, or an account or the
+     *         root is not usable
+     */
+    public static MosquittoProcess start(Path executable, Path shippedDir, Path workDir, int port, String topicRoot,
+            String ingestUsername, Map<String, String> accounts) throws IOException {
+        Files.createDirectories(workDir.resolve("data"));
+        MosquittoProcess broker = new MosquittoProcess(executable, workDir.toAbsolutePath(), port, topicRoot,
+                ingestUsername);
+        Files.writeString(broker.confFile(), effectiveConfiguration(
+                Files.readString(shippedDir.resolve("mosquitto.conf"), StandardCharsets.UTF_8), broker.workDir, port,
+                System.getProperty("user.name")), StandardCharsets.UTF_8);
+        MosquittoAcl.write(shippedDir.resolve("acl"), broker.workDir.resolve("acl"), topicRoot, ingestUsername);
+        MosquittoPasswordFile.write(broker.workDir.resolve("passwd"), accounts);
+        broker.launch();
+        return broker;
+    }
+
+    /**
+     * The shipped configuration with its site-specific lines replaced (see the class comment).
+     *
+     * @param shipped the text of the shipped {@code mosquitto.conf}
+     * @param workDir the working folder
+     * @param port the port on 127.0.0.1
+     * @param user the user the broker runs as
+     * @return the configuration to run
+     * @throws IllegalArgumentException if a site-specific key is absent from or repeated in the shipped text
+     */
+    static String effectiveConfiguration(String shipped, Path workDir, int port, String user) {
+        Map<String, String> replacements = new LinkedHashMap<>();
+        replacements.put("listener", "listener " + port + " 127.0.0.1");
+        replacements.put("password_file", "password_file " + workDir.resolve("passwd"));
+        replacements.put("acl_file", "acl_file " + workDir.resolve("acl"));
+        replacements.put("persistence_location", "persistence_location " + workDir.resolve("data") + "/");
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        StringBuilder out = new StringBuilder();
+        for (String line : shipped.split("\n", -1)) {
+            String key = line.strip().split("\\s+", 2)[0];
+            if (SITE_KEYS.contains(key)) {
+                seen.merge(key, 1, Integer::sum);
+                out.append(replacements.get(key));
+            } else if (key.equals("user")) {
+                continue;
+            } else {
+                out.append(line);
+            }
+            out.append('\n');
+        }
+        for (String key : SITE_KEYS) {
+            if (seen.getOrDefault(key, 0) != 1) {
+                throw new IllegalArgumentException("the shipped mosquitto.conf must have exactly one '" + key
+                        + "' line, found " + seen.getOrDefault(key, 0));
+            }
+        }
+        out.append("# added for this process: keep the user that started it\nuser ").append(user).append('\n');
+        return out.toString();
+    }
+
+    private void launch() throws IOException {
+        logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
+        process = new ProcessBuilder(executable.toString(), "-c", confFile().toString())
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        try {
+            Probes.await("mosquitto on 127.0.0.1:" + port, Duration.ofSeconds(30), () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("mosquitto exited with " + process.exitValue() + ": "
+                            + logSinceStart());
+                }
+                return logSinceStart().contains(" running") && Probes.tcpOpen("127.0.0.1", port);
+            });
+        } catch (IllegalStateException e) {
+            process.destroyForcibly();
+            throw new IOException(e.getMessage(), e);
+        }
+        LOG.info(() -> "mosquitto (pid " + process.pid() + ") on 127.0.0.1:" + port + ", folder " + workDir);
+    }
+
+    /**
+     * Rewrites the password file with these accounts and makes the running broker re-read its password file and ACL
+     * (SIGHUP), then waits for its "Reloading config." log line.
+     *
+     * @param accounts username to password
+     * @throws IOException if the file cannot be written or the signal not sent
+     */
+    public void reload(Map<String, String> accounts) throws IOException {
+        MosquittoPasswordFile.write(workDir.resolve("passwd"), accounts);
+        signalReload();
+    }
+
+    /**
+     * Sends SIGHUP (re-read password file and ACL; Mosquitto also saves its database) and waits for the broker's
+     * "Reloading config." line.
+     *
+     * @throws IOException if the signal cannot be sent
+     */
+    public void signalReload() throws IOException {
+        int before = count("Reloading config.");
+        signal("HUP");
+        awaitLog("Reloading config.", before + 1, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Kills the broker with SIGKILL (no save, no clean shutdown) and waits for it to end.
+     *
+     * @throws IOException if it is still running 10 s later
+     */
+    public void kill9() throws IOException {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IOException("mosquitto pid " + process.pid() + " survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * Starts the broker again on the same port, folder, configuration and persistence (after {@link #kill9()} or
+     * {@link #close()}).
+     *
+     * @throws IOException if it is still running or does not start
+     */
+    public void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IOException("mosquitto is still running");
+        }
+        launch();
+    }
+
+    /**
+     * Waits until the broker's output since its last start holds a text at least a number of times.
+     *
+     * @param text the text
+     * @param occurrences how many times
+     * @param timeout how long to wait
+     * @throws IllegalStateException when it does not appear in time
+     */
+    public void awaitLog(String text, int occurrences, Duration timeout) {
+        Probes.await(occurrences + " x '" + text + "' in " + logFile, timeout, () -> count(text) >= occurrences);
+    }
+
+    /**
+     * @param text a text
+     * @return how often it occurs in the broker's output since its last start
+     */
+    public int count(String text) {
+        String log = logSinceStart();
+        int n = 0;
+        for (int i = log.indexOf(text); i >= 0; i = log.indexOf(text, i + text.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /** @return the broker's output since its last start */
+    public String logSinceStart() {
+        try {
+            String all = Files.readString(logFile, StandardCharsets.UTF_8);
+            return all.substring((int) Math.min(logOffset, all.length()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** @return the broker's port on 127.0.0.1 */
+    public int port() {
+        return port;
+    }
+
+    /** @return e.g. {@code tcp://127.0.0.1:1883} */
+    public String serverUri() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** @return the topic root the ACL was written for */
+    public String topicRoot() {
+        return topicRoot;
+    }
+
+    /** @return ingest-service's account name */
+    public String ingestUsername() {
+        return ingestUsername;
+    }
+
+    /** @return the working folder */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** @return the broker's output, appended across restarts */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** @return the effective configuration file */
+    public Path confFile() {
+        return workDir.resolve("mosquitto.conf");
+    }
+
+    /** @return the persistence file (written at autosave, SIGHUP and clean shutdown) */
+    public Path databaseFile() {
+        return workDir.resolve("data").resolve("mosquitto.db");
+    }
+
+    /** @return the process id of the current broker process */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** @return whether the broker runs */
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    private void signal(String name) throws IOException {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IOException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Stops the broker with SIGTERM (it saves its database), SIGKILL after 20 s. */
+    @Override
+    public void close() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
