@@ -5,6 +5,8 @@ import io.wattwitness.simulator.messaging.InstallationRegistrar;
 import io.wattwitness.simulator.messaging.Manifest;
 import io.wattwitness.simulator.messaging.MqttTransport;
 import io.wattwitness.simulator.messaging.PrintTransport;
+import io.wattwitness.simulator.service.DeliveryCounters;
+import io.wattwitness.simulator.service.DeliveryProtocol;
 import io.wattwitness.simulator.service.Emission;
 import io.wattwitness.simulator.service.Faults;
 import io.wattwitness.simulator.service.Installation;
@@ -87,6 +89,34 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--mqtt", description = "MQTT broker, e.g. tcp://127.0.0.1:1883.")
     private String mqtt;
 
+    @Option(names = "--mqtt-topic-root", defaultValue = MqttTransport.DEFAULT_TOPIC_ROOT,
+            description = "MQTT topic root: <root>/{id}/readings, status, ack (default ${DEFAULT-VALUE}).")
+    private String mqttTopicRoot;
+
+    @Option(names = "--mqtt-credentials-secret", defaultValue = "${env:MQTT_CREDENTIALS_SECRET}",
+            description = "Device credential secret (SPEC.md §6.3): each device connects with username = its id, "
+                    + "password = HMAC-SHA256 derivation of the secret (default: env MQTT_CREDENTIALS_SECRET).")
+    private String mqttCredentialsSecret;
+
+    @Option(names = "--mqtt-username", description = "Explicit MQTT username (a single device only).")
+    private String mqttUsername;
+
+    @Option(names = "--mqtt-password", description = "Explicit MQTT password, with --mqtt-username.")
+    private String mqttPassword;
+
+    @Option(names = "--window", defaultValue = "100",
+            description = "Most readings in flight per device, sent and not yet acknowledged (default ${DEFAULT-VALUE}).")
+    private int window;
+
+    @Option(names = "--ack-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Resend a reading in flight when no ack named it within this time (default ${DEFAULT-VALUE}).")
+    private Duration ackTimeout;
+
+    @Option(names = "--ack-timeout-max", defaultValue = "600s", converter = DurationConverter.class,
+            description = "Bound of the ack timeout, which doubles at every expiry without an ack "
+                    + "(default ${DEFAULT-VALUE}).")
+    private Duration ackTimeoutMax;
+
     @Option(names = "--http", description = "API base URL: readings are POSTed to <URL>/api/v1/readings/.")
     private String http;
 
@@ -150,9 +180,10 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--name", defaultValue = "Simulated PV", description = "Installation name prefix.")
     private String name;
 
-    @Option(names = "--buffer-limit", defaultValue = "100000",
-            description = "Most unacknowledged readings kept per device (default ${DEFAULT-VALUE}).")
-    private int bufferLimit;
+    @Option(names = {"--outbox-capacity", "--buffer-limit"}, defaultValue = "100000",
+            description = "Outbox capacity: most unacknowledged readings kept per device; when full the oldest is "
+                    + "dropped, logged and counted (default ${DEFAULT-VALUE}).")
+    private int outboxCapacity;
 
     private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -182,7 +213,12 @@ public final class SimulatorCommand implements Callable<Integer> {
         }
         Faults faults;
         Site site;
+        DeliveryProtocol.Settings delivery;
         try {
+            delivery = new DeliveryProtocol.Settings(window, ackTimeout, ackTimeoutMax);
+            if (outboxCapacity < 1) {
+                throw new IllegalArgumentException("--outbox-capacity must be >= 1");
+            }
             faults = new Faults(tamperRate, duplicateRate, conflictRate, dropRate, clockSkew, rebootEvery,
                     registerResetEvery);
             site = new Site(name, latitude, longitude, ZoneId.of(timezone), capacityW);
@@ -193,7 +229,7 @@ public final class SimulatorCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Simulator.Builder builder = Simulator.builder().stateDir(state).devices(devices).interval(interval)
-                .faults(faults).seed(seed).site(site).bufferLimit(bufferLimit);
+                .faults(faults).seed(seed).site(site).outboxCapacity(outboxCapacity);
         Instant startAt = parseStart();
         if (replay != null) {
             ReplaySeries series = readReplay();
@@ -225,7 +261,7 @@ public final class SimulatorCommand implements Callable<Integer> {
                 : new InstallationRegistrar(register, token, simulator.devices(), out, Duration.ofSeconds(30));
         Manifest manifestWriter = manifest == null ? null : new Manifest(manifest);
         Consumer<Emission> listener = manifestWriter == null ? e -> { } : manifestWriter;
-        Transport transport = mqtt != null ? new MqttTransport(mqtt)
+        Transport transport = mqtt != null ? mqttTransport(delivery, simulator.devices().size())
                 : http != null ? new HttpTransport(http, token) : new PrintTransport(out);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -266,13 +302,45 @@ public final class SimulatorCommand implements Callable<Integer> {
             }
         }
         for (SimulatedDevice device : simulator.devices()) {
-            err.printf("device %d id=%s boot=%d next_seq=%d register=%d mWh unacknowledged=%d%n", device.index(),
-                    device.deviceIdHex(), device.boot(), device.seq(), device.registerMwh(),
-                    device.store().buffer().size());
+            err.printf("device %d id=%s boot=%d next_seq=%d register=%d mWh unacknowledged=%d dropped=%d%n",
+                    device.index(), device.deviceIdHex(), device.boot(), device.seq(), device.registerMwh(),
+                    device.store().buffer().size(), device.store().outboxDropped());
+        }
+        if (transport instanceof MqttTransport mqttTransport) {
+            DeliveryCounters c = mqttTransport.counters();
+            err.printf("delivery: sent=%d resent=%d injected=%d acks=%d stored=%d refused=%d unmatched_acks=%d "
+                    + "invalid_acks=%d dropped=%d timeouts=%d%n", c.sent(), c.resent(), c.injected(), c.acks(),
+                    c.storedNamed(), c.refusedNamed(), c.unmatchedAcks(), c.invalidAcks(), c.dropped(),
+                    c.timeouts());
         }
         err.printf("%d rounds of %d devices%n", rounds, simulator.devices().size());
         err.flush();
         return 0;
+    }
+
+    private MqttTransport mqttTransport(DeliveryProtocol.Settings delivery, int deviceCount) {
+        boolean secretGiven = spec.commandLine().getParseResult().hasMatchedOption("--mqtt-credentials-secret");
+        String secret = mqttCredentialsSecret == null || mqttCredentialsSecret.isEmpty() ? null
+                : mqttCredentialsSecret;
+        if (mqttUsername != null) {
+            if (secretGiven) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "choose --mqtt-credentials-secret or --mqtt-username/--mqtt-password, not both");
+            }
+            if (deviceCount != 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--mqtt-username is for a single device; use --mqtt-credentials-secret for a fleet");
+            }
+            secret = null;
+        } else if (mqttPassword != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--mqtt-password needs --mqtt-username");
+        }
+        try {
+            return MqttTransport.builder(mqtt).topicRoot(mqttTopicRoot).credentialsSecret(secret)
+                    .credentials(mqttUsername, mqttPassword).delivery(delivery).build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private Instant parseStart() {

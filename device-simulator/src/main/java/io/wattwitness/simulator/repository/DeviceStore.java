@@ -19,10 +19,12 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code key.pem}: the private key, PKCS#8 PEM ({@link PemKeys}), created on first use;</li>
  *   <li>{@code device.properties}: {@code boot} (the monotonic boot counter), {@code register_mwh} (the meter's
- *       energy register), installation fields and {@code registered};</li>
- *   <li>{@code buffer.jsonl}: readings sent but not yet acknowledged ({@link ResendBuffer}).</li>
+ *       energy register), {@code outbox_dropped} (readings the full outbox dropped), installation fields and
+ *       {@code registered};</li>
+ *   <li>{@code buffer.jsonl}: the outbox, readings not yet named by an ack ({@link ResendBuffer}).</li>
  * </ul>
- * Properties are rewritten atomically (temporary file + rename). Not thread-safe except the buffer.
+ * Properties are rewritten atomically (temporary file + rename). Not thread-safe except the buffer and the dropped
+ * counter it updates.
  */
 public final class DeviceStore {
 
@@ -30,6 +32,8 @@ public final class DeviceStore {
     public static final String BOOT = "boot";
     /** Property holding the energy register in mWh. */
     public static final String REGISTER_MWH = "register_mwh";
+    /** Property holding the total of readings the full outbox dropped (SPEC.md §6.2), over every start. */
+    public static final String OUTBOX_DROPPED = "outbox_dropped";
     /** Property set to {@code true} once the installation is registered with the API. */
     public static final String REGISTERED = "registered";
 
@@ -47,7 +51,7 @@ public final class DeviceStore {
                 properties.load(reader);
             }
         }
-        this.buffer = new ResendBuffer(directory.resolve("buffer.jsonl"), bufferLimit);
+        this.buffer = new ResendBuffer(directory.resolve("buffer.jsonl"), bufferLimit, this::addDropped);
     }
 
     /**
@@ -55,7 +59,7 @@ public final class DeviceStore {
      *
      * @param directory the folder, e.g. {@code state/device-000}
      * @param newKey makes a key when the folder has none yet
-     * @param bufferLimit most unacknowledged readings kept; older ones are dropped beyond it
+     * @param bufferLimit outbox capacity; the oldest readings are dropped (and counted) beyond it
      * @return the store
      * @throws IOException when the folder cannot be read or written
      * @throws IllegalArgumentException when {@code key.pem} is not a P-256 PKCS#8 key
@@ -134,6 +138,16 @@ public final class DeviceStore {
         save();
     }
 
+    /** @return readings the full outbox dropped, over every start of this device (persisted) */
+    public long outboxDropped() {
+        return Long.parseLong(properties.getProperty(OUTBOX_DROPPED, "0"));
+    }
+
+    private synchronized void addDropped(long count) {
+        properties.setProperty(OUTBOX_DROPPED, Long.toString(outboxDropped() + count));
+        save();
+    }
+
     /** @return whether the installation has been registered with the API */
     public boolean registered() {
         return Boolean.parseBoolean(properties.getProperty(REGISTERED, "false"));
@@ -144,12 +158,12 @@ public final class DeviceStore {
         putAll(Map.of(REGISTERED, "true"));
     }
 
-    /** @return the unacknowledged readings */
+    /** @return the outbox: readings not yet named by an ack */
     public ResendBuffer buffer() {
         return buffer;
     }
 
-    private void save() {
+    private synchronized void save() {
         try (Writer writer = new StringWriter()) {
             properties.store(writer, "WattWitness simulated device state");
             writeAtomically(directory.resolve("device.properties"), writer.toString());

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.function.Function;
 
 /**
  * A stand-in for one ESP32 + ATECC608A + Shelly EM: takes a reading every interval of simulated time, signs it
@@ -222,20 +221,22 @@ public final class SimulatedDevice {
         return source;
     }
 
-    /** Builds a device; opening its state folder increments the boot counter. */
-    public static final class Builder {
+    /** Builds a device; opening its state folder increments the boot counter. Shared setters: {@link DeviceOptions}. */
+    public static final class Builder extends DeviceOptions<Builder> {
         private int index;
         private Path stateDir;
-        private Site site = Site.DEFAULT;
-        private Function<Installation, ProductionSource> sourceFactory;
-        private Duration interval = Duration.ofSeconds(10);
-        private Instant start;
-        private Faults faults = Faults.NONE;
-        private long seed = 1;
-        private int bufferLimit = 100_000;
         private SecureRandom keyRandom = new SecureRandom();
 
         private Builder() {
+        }
+
+        /**
+         * @param options the shared settings to copy (e.g. a fleet's)
+         * @return this
+         */
+        public Builder settings(DeviceOptions<?> options) {
+            copyFrom(options);
+            return this;
         }
 
         /**
@@ -251,78 +252,11 @@ public final class SimulatedDevice {
         }
 
         /**
-         * @param stateDir this device's own folder (key, boot counter, register, buffer)
+         * @param stateDir this device's own folder (key, boot counter, register, outbox)
          * @return this
          */
         public Builder stateDir(Path stateDir) {
             this.stateDir = stateDir;
-            return this;
-        }
-
-        /**
-         * @param site defaults for a new device's installation (ignored when the folder already holds one)
-         * @return this
-         */
-        public Builder site(Site site) {
-            this.site = site;
-            return this;
-        }
-
-        /**
-         * @param sourceFactory makes the production source for the installation; default: the physical solar
-         *        model with partly cloudy weather seeded from the seed and index
-         * @return this
-         */
-        public Builder source(Function<Installation, ProductionSource> sourceFactory) {
-            this.sourceFactory = sourceFactory;
-            return this;
-        }
-
-        /**
-         * @param interval simulated time between readings, &gt; 0 (default 10 s)
-         * @return this
-         */
-        public Builder interval(Duration interval) {
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("interval must be positive");
-            }
-            this.interval = interval;
-            return this;
-        }
-
-        /**
-         * @param start simulated time of the first reading; default: the replayed data's first instant, else now
-         * @return this
-         */
-        public Builder start(Instant start) {
-            this.start = start;
-            return this;
-        }
-
-        /**
-         * @param faults fault injection settings (default none)
-         * @return this
-         */
-        public Builder faults(Faults faults) {
-            this.faults = faults;
-            return this;
-        }
-
-        /**
-         * @param seed seed of fault injection and cloud passages
-         * @return this
-         */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * @param bufferLimit most unacknowledged readings kept in the resend buffer
-         * @return this
-         */
-        public Builder bufferLimit(int bufferLimit) {
-            this.bufferLimit = bufferLimit;
             return this;
         }
 
@@ -346,7 +280,7 @@ public final class SimulatedDevice {
             if (stateDir == null) {
                 throw new IllegalArgumentException("stateDir is required");
             }
-            DeviceStore store = DeviceStore.open(stateDir, () -> DeviceSigner.generate(keyRandom), bufferLimit);
+            DeviceStore store = DeviceStore.open(stateDir, () -> DeviceSigner.generate(keyRandom), outboxCapacity);
             Installation installation = installation(store);
             ProductionSource source;
             Instant begin;

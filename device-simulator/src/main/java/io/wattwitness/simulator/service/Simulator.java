@@ -1,6 +1,5 @@
 package io.wattwitness.simulator.service;
 
-import io.wattwitness.simulator.source.ProductionSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -165,23 +163,16 @@ public final class Simulator {
         }
     }
 
-    /** Builds a simulator; every device's boot counter is incremented when built. */
-    public static final class Builder {
+    /** Builds a simulator; every device's boot counter is incremented when built. Shared setters: {@link DeviceOptions}. */
+    public static final class Builder extends DeviceOptions<Builder> {
         private Path stateDir;
         private int devices = 1;
-        private Site site = Site.DEFAULT;
-        private Function<Installation, ProductionSource> sourceFactory;
-        private Duration interval = Duration.ofSeconds(10);
-        private Instant start;
-        private Faults faults = Faults.NONE;
-        private long seed = 1;
-        private int bufferLimit = 100_000;
 
         private Builder() {
         }
 
         /**
-         * @param stateDir parent folder of the devices' folders
+         * @param stateDir parent folder of the devices' folders ({@code device-NNN})
          * @return this
          */
         public Builder stateDir(Path stateDir) {
@@ -202,69 +193,6 @@ public final class Simulator {
         }
 
         /**
-         * @param site defaults for new installations
-         * @return this
-         */
-        public Builder site(Site site) {
-            this.site = site;
-            return this;
-        }
-
-        /**
-         * @param sourceFactory production source per installation; default the physical solar model
-         * @return this
-         */
-        public Builder source(Function<Installation, ProductionSource> sourceFactory) {
-            this.sourceFactory = sourceFactory;
-            return this;
-        }
-
-        /**
-         * @param interval simulated time between readings
-         * @return this
-         */
-        public Builder interval(Duration interval) {
-            this.interval = interval;
-            return this;
-        }
-
-        /**
-         * @param start simulated start; default the replayed data's start, else now
-         * @return this
-         */
-        public Builder start(Instant start) {
-            this.start = start;
-            return this;
-        }
-
-        /**
-         * @param faults fault injection for every device
-         * @return this
-         */
-        public Builder faults(Faults faults) {
-            this.faults = faults;
-            return this;
-        }
-
-        /**
-         * @param seed seed for faults and clouds (device i uses a seed derived from it and i)
-         * @return this
-         */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * @param bufferLimit most unacknowledged readings kept per device
-         * @return this
-         */
-        public Builder bufferLimit(int bufferLimit) {
-            this.bufferLimit = bufferLimit;
-            return this;
-        }
-
-        /**
          * @return the simulator
          * @throws IOException when a device folder cannot be read or written
          */
@@ -275,18 +203,12 @@ public final class Simulator {
             List<SimulatedDevice> built = new ArrayList<>();
             for (int i = 0; i < devices; i++) {
                 built.add(SimulatedDevice.builder()
+                        .settings(this)
                         .index(i)
                         .stateDir(stateDir.resolve(String.format("device-%03d", i)))
-                        .site(site)
-                        .source(sourceFactory)
-                        .interval(interval)
-                        .start(start)
-                        .faults(faults)
-                        .seed(seed)
-                        .bufferLimit(bufferLimit)
                         .build());
             }
-            return new Simulator(built, interval);
+            return new Simulator(built, interval());
         }
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wattwitness.reading.DeviceAck;
+import io.wattwitness.reading.DeviceAck.SeqRange;
 import io.wattwitness.reading.DeviceSigner;
 import io.wattwitness.reading.Envelope;
 import io.wattwitness.reading.ReadingVerifier;
@@ -16,7 +18,9 @@ import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,35 +97,58 @@ class DeviceStoreTest {
     }
 
     @Test
-    void resendBufferAcknowledgesAndSurvivesARestart() throws Exception {
+    void outboxRemovesExactlyWhatAnAckNamesAndSurvivesARestart() throws Exception {
         Path file = state.resolve("buffer.jsonl");
         ResendBuffer buffer = new ResendBuffer(file, 100);
-        Envelope envelope = new Envelope(new byte[52], new byte[64]);
-        buffer.add(1, 0, envelope);
-        buffer.add(1, 1, envelope);
-        buffer.add(1, 2, envelope);
-        buffer.add(2, 0, envelope);
-        assertEquals(4, new ResendBuffer(file, 100).size());
-        assertEquals(2, buffer.acknowledge(1, 1));
-        assertEquals(0, buffer.acknowledge(1, 1));
-        ResendBuffer reloaded = new ResendBuffer(file, 100);
-        assertEquals(2, reloaded.size());
-        assertEquals(2, reloaded.entries().get(0).seq());
-        assertEquals(2, reloaded.entries().get(1).boot());
-        assertEquals(2, reloaded.acknowledge(2, 0));
-        assertEquals(0, new ResendBuffer(file, 100).size());
-    }
-
-    @Test
-    void resendBufferDropsTheOldestBeyondItsLimit() throws Exception {
-        Path file = state.resolve("buffer.jsonl");
-        ResendBuffer buffer = new ResendBuffer(file, 3);
         Envelope envelope = new Envelope(new byte[52], new byte[64]);
         for (int seq = 0; seq < 5; seq++) {
             buffer.add(1, seq, envelope);
         }
+        buffer.add(2, 0, envelope);
+        assertEquals(List.of(), buffer.add(1, 3, envelope), "an entry already held is not added again");
+        assertEquals(6, new ResendBuffer(file, 100).size());
+        // stored 1 and 3, refused 4: a hole at 2 stays, whatever the position
+        DeviceAck ack = new DeviceAck(1, List.of(new SeqRange(1, 1), new SeqRange(3, 3)), List.of(new SeqRange(4, 4)));
+        assertEquals(List.of(1L, 3L, 4L), buffer.acknowledge(ack).stream().map(ResendBuffer.Entry::seq).toList());
+        assertEquals(List.of(), buffer.acknowledge(ack), "a repeated ack removes nothing");
+        assertEquals(List.of(), buffer.acknowledge(new DeviceAck(3, List.of(new SeqRange(0, 100)), List.of())),
+                "another boot's ack removes nothing");
+        ResendBuffer reloaded = new ResendBuffer(file, 100);
+        assertEquals(List.of("1/0", "1/2", "2/0"), reloaded.entries().stream().map(e -> e.boot() + "/" + e.seq())
+                .toList());
+        assertEquals(1, reloaded.acknowledge(new DeviceAck(2, List.of(new SeqRange(0, 0)), List.of())).size());
+        assertEquals(2, new ResendBuffer(file, 100).size());
+    }
+
+    @Test
+    void outboxDropsTheOldestBeyondItsCapacityAndCountsThem() throws Exception {
+        Path file = state.resolve("buffer.jsonl");
+        List<Long> reported = new ArrayList<>();
+        ResendBuffer buffer = new ResendBuffer(file, 3, reported::add);
+        Envelope envelope = new Envelope(new byte[52], new byte[64]);
+        List<ResendBuffer.Entry> gone = new ArrayList<>();
+        for (int seq = 0; seq < 5; seq++) {
+            gone.addAll(buffer.add(1, seq, envelope));
+        }
+        assertEquals(List.of(0L, 1L), gone.stream().map(ResendBuffer.Entry::seq).toList());
+        assertEquals(2, buffer.dropped());
+        assertEquals(List.of(1L, 1L), reported);
         assertEquals(3, buffer.size());
         assertEquals(2, buffer.entries().get(0).seq());
         assertEquals(3, new ResendBuffer(file, 3).size());
+    }
+
+    @Test
+    void theStorePersistsTheDroppedTotal() throws Exception {
+        Path dir = state.resolve("dev");
+        DeviceStore store = DeviceStore.open(dir, () -> DeviceSigner.generate(new SecureRandom()), 2);
+        Envelope envelope = new Envelope(new byte[52], new byte[64]);
+        for (int seq = 0; seq < 5; seq++) {
+            store.buffer().add(1, seq, envelope);
+        }
+        assertEquals(3, store.outboxDropped());
+        DeviceStore reopened = DeviceStore.open(dir, () -> DeviceSigner.generate(new SecureRandom()), 2);
+        assertEquals(3, reopened.outboxDropped());
+        assertEquals(List.of(3L, 4L), reopened.buffer().entries().stream().map(ResendBuffer.Entry::seq).toList());
     }
 }
