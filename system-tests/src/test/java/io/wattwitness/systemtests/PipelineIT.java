@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattwitness.reading.DeviceKey;
 import io.wattwitness.reading.Envelope;
+import io.wattwitness.simulator.messaging.MqttTransport;
 import io.wattwitness.simulator.service.Emission;
 import io.wattwitness.simulator.service.Fault;
 import io.wattwitness.simulator.service.Faults;
 import io.wattwitness.simulator.service.SimulatedDevice;
 import io.wattwitness.systemtests.support.Database;
-import io.wattwitness.systemtests.support.DeviceMqttTransport;
 import io.wattwitness.systemtests.support.ExpectedOutcomes;
 import io.wattwitness.systemtests.support.ExpectedOutcomes.Identity;
 import io.wattwitness.systemtests.support.ExpectedOutcomes.Outcome;
@@ -96,14 +96,14 @@ class PipelineIT {
             }
             SimulatedDevice unknown = Fleet.device(state, DEVICES, now.minus(Duration.ofMinutes(5)), Faults.NONE, SEED);
 
-            List<DeviceMqttTransport.Sent> log = Collections.synchronizedList(new ArrayList<>());
+            List<MqttTransport.Sent> log = Collections.synchronizedList(new ArrayList<>());
             Map<String, String> ingestReasons = new HashMap<>();
             Map<Integer, Fleet.Reorder> reorders = Map.of(REORDERED_A, new Fleet.Reorder(SEED + REORDERED_A, 0.15),
                     REORDERED_B, new Fleet.Reorder(SEED + REORDERED_B, 0.15));
             List<Emission> dropped = new ArrayList<>();
             Emission rollback;
-            try (DeviceMqttTransport mqtt = new DeviceMqttTransport(settings.mqttUri(), stack.topicRoot(),
-                    Duration.ZERO, log::add)) {
+            // publish-once: every envelope exactly once, in the order given (the model accounts for each one)
+            try (MqttTransport mqtt = stack.deviceTransport().publishOnce(true).listener(log::add).build()) {
                 List<SimulatedDevice> all = new ArrayList<>(devices);
                 all.add(unknown);
                 mqtt.open(all, resent -> { });
@@ -131,7 +131,7 @@ class PipelineIT {
 
             ExpectedOutcomes expected = new ExpectedOutcomes(keys);
             Map<Fault, Integer> faults = new TreeMap<>();
-            for (DeviceMqttTransport.Sent sent : log) {
+            for (MqttTransport.Sent sent : log) {
                 if (sent.emission() == null) {
                     String reason = ingestReasons.get(ExpectedOutcomes.sha256(sent.payload()));
                     expected.rejectedAtIngest(sent.topicDeviceId(), reason, sent.payload());
@@ -263,7 +263,7 @@ class PipelineIT {
         return out;
     }
 
-    private static void sendAll(DeviceMqttTransport mqtt, SimulatedDevice device, List<Emission> emissions) {
+    private static void sendAll(MqttTransport mqtt, SimulatedDevice device, List<Emission> emissions) {
         for (Emission emission : emissions) {
             if (emission.sent()) {
                 mqtt.send(device, emission);
@@ -275,7 +275,7 @@ class PipelineIT {
      * Publishes on device {@code target}'s topic six envelopes ingest must refuse, one per reason, each unique to
      * the run (a quarantine row is unique per raw envelope and reason, also across runs).
      */
-    private static void publishRefused(DeviceMqttTransport mqtt, SimulatedDevice target, SimulatedDevice other,
+    private static void publishRefused(MqttTransport mqtt, SimulatedDevice target, SimulatedDevice other,
             String runId, Map<String, String> reasons) {
         Map<String, String> payloads = new LinkedHashMap<>();
         payloads.put("payload_too_large", "{\"message\":\"" + "ab".repeat(2_600) + "\",\"run\":\"" + runId + "\"}");
@@ -292,9 +292,9 @@ class PipelineIT {
         }
     }
 
-    private static boolean sentOutOfOrder(List<DeviceMqttTransport.Sent> log, String deviceId) {
+    private static boolean sentOutOfOrder(List<MqttTransport.Sent> log, String deviceId) {
         long previous = -1;
-        for (DeviceMqttTransport.Sent sent : log) {
+        for (MqttTransport.Sent sent : log) {
             if (sent.emission() != null && sent.topicDeviceId().equals(deviceId)) {
                 if (sent.emission().seq() < previous) {
                     return true;

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wattwitness.kafka.LocalKafkaBroker;
+import io.wattwitness.simulator.messaging.MqttTransport;
 import io.wattwitness.simulator.service.Faults;
 import io.wattwitness.simulator.service.SimulatedDevice;
 import io.wattwitness.simulator.service.Simulator;
 import io.wattwitness.simulator.source.CsvReplayReader;
 import io.wattwitness.simulator.source.ReplaySeries;
 import io.wattwitness.systemtests.support.Database;
-import io.wattwitness.systemtests.support.DeviceMqttTransport;
 import io.wattwitness.systemtests.support.PipelineStack;
 import io.wattwitness.systemtests.support.Poll;
 import io.wattwitness.systemtests.support.ServiceProcess;
@@ -37,8 +37,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -324,14 +322,18 @@ class PvReplayThroughPipelineIT {
         assertTrue(lastReplayedDay.isBefore(today), "the replay ends before today: " + lastReplayedDay);
 
         long installationId = register(api, operatorToken, device, zone);
-        List<DeviceMqttTransport.Sent> sent = Collections.synchronizedList(new ArrayList<>());
-        try (DeviceMqttTransport mqtt = new DeviceMqttTransport(settings.mqttUri(), topicRoot, Duration.ZERO,
-                sent::add)) {
+        // the device follows SPEC.md §6.2: outbox, window, resend until verify-service's acks name every reading
+        int readings;
+        try (MqttTransport mqtt = MqttTransport.builder(settings.mqttUri()).topicRoot(topicRoot).cleanSession(true)
+                .statusMessages(false).ackTimeout(Duration.ofSeconds(10), Duration.ofSeconds(60)).build()) {
             mqtt.open(List.of(device), resent -> { });
             simulator.run(mqtt, emission -> { }, 0, 0, () -> true, () -> { });
+            assertTrue(mqtt.awaitEmpty(device, Duration.ofMinutes(6)), () -> "every replayed reading acknowledged: "
+                    + mqtt.outboxSizes() + ", " + mqtt.counters(device));
+            readings = (int) mqtt.counters(device).sent();
+            LOG.info("replay delivery: " + mqtt.counters(device));
         }
         assertTrue(simulator.exhausted(), "the whole file was replayed");
-        int readings = sent.size();
 
         Database database = new Database(settings);
         Set<String> ids = Set.of(device.deviceIdHex());

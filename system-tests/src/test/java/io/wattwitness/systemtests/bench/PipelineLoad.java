@@ -1,10 +1,10 @@
 package io.wattwitness.systemtests.bench;
 
+import io.wattwitness.simulator.messaging.MqttTransport;
 import io.wattwitness.simulator.service.Emission;
 import io.wattwitness.simulator.service.Faults;
 import io.wattwitness.simulator.service.SimulatedDevice;
 import io.wattwitness.systemtests.support.Database;
-import io.wattwitness.systemtests.support.DeviceMqttTransport;
 import io.wattwitness.systemtests.support.ExpectedOutcomes.Identity;
 import io.wattwitness.systemtests.support.Fleet;
 import io.wattwitness.systemtests.support.PipelineStack;
@@ -28,8 +28,9 @@ import java.util.logging.Logger;
 /**
  * Load generator (not a test): N simulated devices publish M readings each as fast as the pipeline takes them:
  * Mosquitto → ingest-service → Kafka → verify-service → PostgreSQL, every part real and on loopback. Each device
- * behaves like the firmware: it keeps unacknowledged readings in its buffer (at most 40 in flight here, then it
- * waits for ingest's ack) and resends the buffer when no ack came for 5 s. Readings are signed before the clock
+ * behaves like the firmware (SPEC.md §6.2, the simulator's MQTT transport): every reading enters its outbox, at most
+ * 40 are in flight here (sent, not yet named by an ack), and a reading no ack named within 5 s is sent again
+ * (doubling back-off up to 60 s). Readings are signed before the clock
  * starts, so the figures are the pipeline's, not the signer's.
  * A warm-up fleet (2 devices × 200 readings) runs first so that the services' JIT compilers have seen the path.
  * <p>
@@ -51,7 +52,8 @@ public final class PipelineLoad {
     /** Most unacknowledged readings a device keeps in flight (its buffer); 20 devices x 40 stay below Mosquitto's
      *  default per-client queue of 1000, so the broker never drops what ingest has not taken yet. */
     private static final int WINDOW = 40;
-    private static final Duration RESEND_AFTER = Duration.ofSeconds(5);
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration ACK_TIMEOUT_MAX = Duration.ofSeconds(60);
 
     private PipelineLoad() {
     }
@@ -81,9 +83,9 @@ public final class PipelineLoad {
         try (PipelineStack stack = PipelineStack.start(settings, "bench")) {
             Database database = new Database(settings);
             Map<Identity, Long> sentAt = new ConcurrentHashMap<>();
-            try (DeviceMqttTransport mqtt = new DeviceMqttTransport(settings.mqttUri(), stack.topicRoot(),
-                    RESEND_AFTER, sent -> sentAt.putIfAbsent(new Identity(sent.topicDeviceId(),
-                            sent.emission().boot(), sent.emission().seq()), sent.sentAtMs()))) {
+            try (MqttTransport mqtt = stack.deviceTransport().window(WINDOW).ackTimeout(ACK_TIMEOUT, ACK_TIMEOUT_MAX)
+                    .listener(sent -> sentAt.putIfAbsent(new Identity(sent.topicDeviceId(),
+                            sent.emission().boot(), sent.emission().seq()), sent.sentAtMs())).build()) {
                 SignedFleet warmup = prepare(state.resolve("warmup"), WARMUP_DEVICES, WARMUP_READINGS, database);
                 mqtt.open(warmup.devices(), e -> { });
                 LOG.info("warm-up: " + WARMUP_DEVICES + " devices x " + WARMUP_READINGS + " readings");
@@ -127,34 +129,20 @@ public final class PipelineLoad {
     }
 
     /**
-     * One thread per device, each publishing its readings back to back (QoS 1, waiting for each PUBACK) while it has
-     * fewer than {@link #WINDOW} unacknowledged readings; a flusher resends what stays unacknowledged for 5 s.
+     * Hands every device's readings to the transport (they enter the outboxes at once; the window of
+     * {@link #WINDOW} readings in flight paces what goes out as acks arrive), then waits until every outbox is empty.
      */
-    private static void publish(DeviceMqttTransport mqtt, SignedFleet run) throws InterruptedException {
-        List<Thread> threads = new ArrayList<>();
+    private static void publish(MqttTransport mqtt, SignedFleet run) throws InterruptedException, IOException {
         for (SimulatedDevice device : run.devices()) {
-            Thread thread = new Thread(() -> {
-                for (Emission emission : run.emissions().get(device)) {
-                    while (device.store().buffer().size() >= WINDOW) {
-                        Poll.pause(Duration.ofMillis(2));
-                    }
-                    mqtt.send(device, emission);
-                }
-            }, "device-" + device.index());
-            thread.start();
-            threads.add(thread);
-        }
-        Thread flusher = new Thread(() -> {
-            while (threads.stream().anyMatch(Thread::isAlive) || !mqtt.drain(Duration.ZERO)) {
-                mqtt.flush();
-                Poll.pause(Duration.ofMillis(500));
+            for (Emission emission : run.emissions().get(device)) {
+                mqtt.send(device, emission);
             }
-        }, "resend");
-        flusher.start();
-        for (Thread thread : threads) {
-            thread.join();
         }
-        flusher.join();
+        if (!mqtt.awaitEmpty(MAX_WAIT)) {
+            throw new IOException("outboxes not empty after " + MAX_WAIT + ": " + mqtt.outboxSizes() + ", "
+                    + mqtt.counters());
+        }
+        LOG.info(() -> "delivery: " + mqtt.counters());
     }
 
     private static void awaitStored(Database database, SignedFleet run) throws IOException {

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import io.wattwitness.simulator.messaging.MqttTransport;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -90,6 +91,19 @@ public final class PipelineStack implements AutoCloseable {
     /** @return the MQTT topic root of this run's devices */
     public String topicRoot() {
         return "wwst-" + runId + "/v1/devices";
+    }
+
+    /**
+     * The simulator's MQTT transport for this run's devices: the machine's broker, this run's topic root, clean
+     * sessions and no retained status messages (they would outlive the run). Add the delivery settings
+     * ({@code window}, {@code ackTimeout}), or {@code publishOnce(true)} for exact per-publication bookkeeping, and a
+     * {@code listener}, then {@code build()}.
+     *
+     * @return a transport builder
+     */
+    public MqttTransport.Builder deviceTransport() {
+        return MqttTransport.builder(settings.mqttUri()).topicRoot(topicRoot()).cleanSession(true)
+                .statusMessages(false);
     }
 
     /** @return ingest's MQTT client id (its persistent session) */
