@@ -12,8 +12,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Consumes {@code readings.raw} in batches (group {@code verify-service}, throttled commits). The batch is
- * acknowledged only when its transaction committed and its readings were published on {@code readings.verified};
- * a failure nacks it and the fail strategy stops the channel (redelivery on restart).
+ * acknowledged only when its transaction committed, its readings were published on {@code readings.verified} and
+ * Kafka answered for its acks on {@code devices.acks} (a failed ack is logged and counted, it does not fail the
+ * batch); any other failure nacks it and the fail strategy stops the channel (redelivery on restart).
  */
 @ApplicationScoped
 public class RawReadingConsumer {
@@ -23,19 +24,22 @@ public class RawReadingConsumer {
 
     private final VerificationService verification;
     private final VerifiedPublisher publisher;
+    private final AckPublisher acks;
 
     /**
      * @param verification the pipeline
      * @param publisher readings.verified
+     * @param acks devices.acks
      */
-    public RawReadingConsumer(VerificationService verification, VerifiedPublisher publisher) {
+    public RawReadingConsumer(VerificationService verification, VerifiedPublisher publisher, AckPublisher acks) {
         this.verification = verification;
         this.publisher = publisher;
+        this.acks = acks;
     }
 
     /**
      * @param records one poll's records, in partition order
-     * @return completes when stored and published
+     * @return completes when stored, published and acked
      */
     @Incoming(CHANNEL)
     public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
@@ -43,6 +47,7 @@ public class RawReadingConsumer {
         for (ConsumerRecord<String, byte[]> record : records) {
             batch.add(KafkaRecords.toRaw(record));
         }
-        return verification.process(batch).chain(result -> publisher.publish(result.events()));
+        return verification.process(batch)
+                .chain(result -> publisher.publish(result.events()).chain(() -> acks.publish(result.acks())));
     }
 }

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingIdentity;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.verify.service.BatchPlanner;
 import io.wattwitness.verify.service.PendingReading;
 import io.wattwitness.verify.service.StoredReading;
 import io.wattwitness.verify.service.VerifiedEvent;
@@ -36,8 +37,9 @@ public class ReadingRepository implements PanacheRepository<Reading> {
     }
 
     /**
-     * Loads, for each identity, the stored reading with that identity and the stored readings with the nearest
-     * lower and higher seq of the same device and boot (three index probes per identity).
+     * Loads, for each identity, the stored reading with that identity and the stored readings nearest before and
+     * after it in the device's (boot, seq) order, whatever their boot (three index probes per identity on the
+     * {@code readings_identity} index).
      *
      * @param identities identities of the batch
      * @return the stored readings found, without repetitions
@@ -60,8 +62,8 @@ public class ReadingRepository implements PanacheRepository<Reading> {
         if (identities.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        String columns = "r.id, r.device_id, r.boot, r.seq, r.energy_mwh, r.flags, r.message FROM readings r"
-                + " WHERE r.device_id = k.device_id AND r.boot = k.boot AND r.seq ";
+        String columns = "r.id, r.device_id, r.boot, r.seq, r.timestamp_ms, r.energy_mwh, r.flags, r.message,"
+                + " r.status, r.verification_error FROM readings r WHERE r.device_id = k.device_id AND ";
         NativeSql sql = new NativeSql().append("SELECT x.* FROM (VALUES ");
         boolean first = true;
         for (ReadingIdentity identity : identities) {
@@ -69,17 +71,20 @@ public class ReadingRepository implements PanacheRepository<Reading> {
                     + sql.param(identity.boot()) + " AS bigint), CAST(" + sql.param(identity.seq()) + " AS bigint))");
             first = false;
         }
+        // row comparisons over the whole index key (device_id, boot, seq) are index range conditions
         sql.append(") AS k(device_id, boot, seq) CROSS JOIN LATERAL (")
-                .append("(SELECT ").append(columns).append("< k.seq ORDER BY r.seq DESC LIMIT 1)")
-                .append(" UNION ALL (SELECT ").append(columns).append("= k.seq)")
-                .append(" UNION ALL (SELECT ").append(columns).append("> k.seq ORDER BY r.seq ASC LIMIT 1)")
+                .append("(SELECT ").append(columns).append("(r.device_id, r.boot, r.seq) < (k.device_id, k.boot, k.seq)")
+                .append(" ORDER BY r.device_id DESC, r.boot DESC, r.seq DESC LIMIT 1)")
+                .append(" UNION ALL (SELECT ").append(columns).append("r.boot = k.boot AND r.seq = k.seq)")
+                .append(" UNION ALL (SELECT ").append(columns).append("(r.device_id, r.boot, r.seq) > (k.device_id, k.boot, k.seq)")
+                .append(" ORDER BY r.device_id, r.boot, r.seq LIMIT 1)")
                 .append(") AS x");
         return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(rows -> {
             List<StoredReading> stored = new ArrayList<>(rows.size());
             for (Object[] row : rows) {
                 stored.add(new StoredReading(NativeSql.toLong(row[0]), (String) row[1], NativeSql.toLong(row[2]),
-                        NativeSql.toLong(row[3]), NativeSql.toLong(row[4]), NativeSql.toInt(row[5]),
-                        NativeSql.toBytes(row[6])));
+                        NativeSql.toLong(row[3]), NativeSql.toLong(row[4]), NativeSql.toLong(row[5]),
+                        NativeSql.toInt(row[6]), NativeSql.toBytes(row[7]), (String) row[8], (String) row[9]));
             }
             return stored;
         });
@@ -106,7 +111,7 @@ public class ReadingRepository implements PanacheRepository<Reading> {
     private Uni<Map<String, Long>> insertChunk(List<PendingReading> readings, long verifiedAtMs) {
         NativeSql sql = new NativeSql().append("INSERT INTO readings (installation_id, device_id, meter_id, boot, seq,"
                 + " timestamp_ms, reading_time, power_mw, energy_mwh, power_w, total_wh, flags, message, signature,"
-                + " status, is_verified, verification_error, received_at, verified_at) VALUES ");
+                + " status, is_verified, verification_error, late, received_at, verified_at) VALUES ");
         boolean first = true;
         for (PendingReading reading : readings) {
             ReadingMessage message = reading.candidate().message();
@@ -127,6 +132,7 @@ public class ReadingRepository implements PanacheRepository<Reading> {
                     .append(sql.param(reading.candidate().reading().lowSSignature())).append(", ")
                     .append(sql.param(reading.status())).append(", TRUE, ")
                     .append("CAST(" + sql.param(reading.verificationError()) + " AS text), ")
+                    .append(sql.param(reading.late())).append(", ")
                     .append(sql.timestamp(reading.candidate().raw().receivedAtMs())).append(", ")
                     .append(sql.timestamp(verifiedAtMs)).append(")");
             first = false;
@@ -140,6 +146,34 @@ public class ReadingRepository implements PanacheRepository<Reading> {
             }
             return ids;
         });
+    }
+
+    /**
+     * Sets a new register verdict on stored readings (a reading was inserted before them). Disputed readings and
+     * readings already sealed into an anchoring batch are left alone (the chain holds what was sealed); a row
+     * whose status and code already match is not touched.
+     *
+     * @param verdicts the new verdicts
+     * @return the readings that changed, as events
+     */
+    public Uni<List<VerifiedEvent>> reevaluate(List<BatchPlanner.Reevaluation> verdicts) {
+        if (verdicts.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        NativeSql sql = new NativeSql().append("UPDATE readings SET status = v.new_status, verification_error = v.new_error")
+                .append(" FROM (VALUES ");
+        boolean first = true;
+        for (BatchPlanner.Reevaluation verdict : verdicts) {
+            sql.append(first ? "" : ", ").append("(CAST(" + sql.param(verdict.readingId()) + " AS bigint), CAST("
+                    + sql.param(verdict.status()) + " AS text), CAST(" + sql.param(verdict.verificationError())
+                    + " AS text))");
+            first = false;
+        }
+        sql.append(") AS v(reading_id, new_status, new_error) WHERE readings.id = v.reading_id")
+                .append(" AND readings.status <> 'disputed' AND readings.batch_id IS NULL")
+                .append(" AND (readings.status, coalesce(readings.verification_error, ''))")
+                .append(" <> (v.new_status, coalesce(v.new_error, '')) RETURNING ").append(EVENT_COLUMNS);
+        return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(ReadingRepository::events);
     }
 
     /**
@@ -160,16 +194,18 @@ public class ReadingRepository implements PanacheRepository<Reading> {
             first = false;
         }
         sql.append(") RETURNING ").append(EVENT_COLUMNS);
-        return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(rows -> {
-            List<VerifiedEvent> events = new ArrayList<>(rows.size());
-            for (Object[] row : rows) {
-                events.add(new VerifiedEvent(NativeSql.toLong(row[0]), NativeSql.toLong(row[1]), (String) row[2],
-                        NativeSql.toLong(row[3]), NativeSql.toLong(row[4]), NativeSql.toLong(row[5]),
-                        NativeSql.toLong(row[6]), NativeSql.toLong(row[7]), NativeSql.toInt(row[8]), (String) row[9],
-                        (String) row[10], Hex.encode(NativeSql.toBytes(row[11])), Hex.encode(NativeSql.toBytes(row[12])),
-                        NativeSql.toLong(row[13]), NativeSql.toLong(row[14])));
-            }
-            return events;
-        });
+        return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(ReadingRepository::events);
+    }
+
+    private static List<VerifiedEvent> events(List<Object[]> rows) {
+        List<VerifiedEvent> events = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            events.add(new VerifiedEvent(NativeSql.toLong(row[0]), NativeSql.toLong(row[1]), (String) row[2],
+                    NativeSql.toLong(row[3]), NativeSql.toLong(row[4]), NativeSql.toLong(row[5]),
+                    NativeSql.toLong(row[6]), NativeSql.toLong(row[7]), NativeSql.toInt(row[8]), (String) row[9],
+                    (String) row[10], Hex.encode(NativeSql.toBytes(row[11])), Hex.encode(NativeSql.toBytes(row[12])),
+                    NativeSql.toLong(row[13]), NativeSql.toLong(row[14])));
+        }
+        return events;
     }
 }

@@ -15,8 +15,10 @@ public sealed interface Decision permits Decision.Store, Decision.Duplicate, Dec
      * An identical message for an identity already stored, or a conflicting message already recorded: no-op.
      *
      * @param candidate the resent reading
+     * @param identical true when the message is the one stored in {@code readings} (a resend or redelivery),
+     *        false when it repeats a conflicting message already recorded
      */
-    record Duplicate(Checked.Accepted candidate) implements Decision {
+    record Duplicate(Checked.Accepted candidate, boolean identical) implements Decision {
     }
 
     /**
@@ -39,7 +41,10 @@ public sealed interface Decision permits Decision.Store, Decision.Duplicate, Dec
      * Not acceptable: to quarantine.
      *
      * @param rejected the record and its reason
+     * @param signed true when the signature verified under the device's registered key and a rule refused the
+     *        reading (its ack names it {@code refused}, SPEC.md §6.1); false for malformed, unsigned, badly
+     *        signed or unknown-device records (no ack at all)
      */
-    record Quarantine(Checked.Rejected rejected) implements Decision {
+    record Quarantine(Checked.Rejected rejected, boolean signed) implements Decision {
     }
 }

@@ -15,6 +15,7 @@ public final class PendingReading {
     public static final String DISPUTED = "disputed";
 
     private final Checked.Accepted candidate;
+    private final boolean late;
     private String status;
     private String verificationError;
     private long id;
@@ -23,9 +24,12 @@ public final class PendingReading {
      * @param candidate the verified reading
      * @param status {@link #VERIFIED} or {@link #ANOMALY}
      * @param verificationError null for verified, the anomaly code otherwise
+     * @param late whether the reading was older than the age limit when received and accepted as late
+     *        (reading-format SPEC.md §8)
      */
-    public PendingReading(Checked.Accepted candidate, String status, String verificationError) {
+    public PendingReading(Checked.Accepted candidate, String status, String verificationError, boolean late) {
         this.candidate = candidate;
+        this.late = late;
         this.status = status;
         this.verificationError = verificationError;
     }
@@ -34,6 +38,25 @@ public final class PendingReading {
     public void dispute() {
         status = DISPUTED;
         verificationError = ReadingRules.EQUIVOCATION;
+    }
+
+    /**
+     * Sets the register verdict again after a reading was inserted before this one (a disputed reading stays
+     * disputed).
+     *
+     * @param newStatus {@link #VERIFIED} or {@link #ANOMALY}
+     * @param newError null, or the anomaly code
+     */
+    public void reevaluate(String newStatus, String newError) {
+        if (!DISPUTED.equals(status)) {
+            status = newStatus;
+            verificationError = newError;
+        }
+    }
+
+    /** @return whether the reading is stored as late (older than the age limit, continuing the sequence) */
+    public boolean late() {
+        return late;
     }
 
     /** @return the verified reading */

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The verification rules that need no cryptography (issue 3): reading time against receive time, boot rollback
+ * The verification rules that need no cryptography: reading time against receive time, boot rollback
  * and the energy register. Plain Java, immutable, thread-safe.
  */
 public final class ReadingRules {
@@ -17,11 +17,17 @@ public final class ReadingRules {
     public static final String TOO_OLD = "too_old";
     /** Quarantine reason: reading time before the earliest accepted instant (2024-01-01T00:00Z by default). */
     public static final String BEFORE_2024 = "before_2024";
-    /** Quarantine reason: boot counter lower than the highest stored for the device (cloned or reset device). */
+    /**
+     * Quarantine reason: the reading's time contradicts the device's boot order (a lower boot timed after a stored
+     * reading of a higher boot, or the reverse): a cloned or reset device.
+     */
     public static final String ROLLBACK = "rollback";
     /** Anomaly: energy register below the previous reading (by seq) of the same boot without the reset flag. */
     public static final String REGISTER_DECREASED = "register_decreased";
-    /** Anomaly: a late reading whose register is above the next stored reading (by seq) of the same boot. */
+    /**
+     * Anomaly of rows written before the order-independent rules: a reading whose register was above the next
+     * stored reading. The decrease is now always attributed to the later-seq reading ({@link #REGISTER_DECREASED}).
+     */
     public static final String REGISTER_EXCEEDS_NEXT = "register_exceeds_next";
     /** Dispute reason: a second, different, validly signed message for the same (device, boot, seq). */
     public static final String EQUIVOCATION = "equivocation";
@@ -41,7 +47,7 @@ public final class ReadingRules {
         this.earliestMs = earliest.toEpochMilli();
     }
 
-    /** @return the rules with the defaults of issue 3: 5 minutes ahead, 72 hours old, 2024-01-01 */
+    /** @return the rules with the defaults: 5 minutes ahead, 72 hours old, 2024-01-01 */
     public static ReadingRules defaults() {
         return new ReadingRules(Duration.ofMinutes(5), Duration.ofHours(72), Instant.parse("2024-01-01T00:00:00Z"));
     }
@@ -82,12 +88,66 @@ public final class ReadingRules {
     }
 
     /**
-     * @param boot the reading's boot counter
-     * @param highestBoot the highest boot stored for the device, or null when none
-     * @return whether the reading is a rollback (boot lower than the highest seen)
+     * A stored reading's place in its device's sequence and its time: the neighbour a rule compares with.
+     *
+     * @param boot boot counter
+     * @param seq sequence number within the boot
+     * @param timestampMs reading time, Unix ms
      */
-    public static boolean isRollback(long boot, Long highestBoot) {
-        return highestBoot != null && boot < highestBoot;
+    public record Neighbour(long boot, long seq, long timestampMs) {
+    }
+
+    /**
+     * Boot rollback (a reset or cloned device writing under an old boot), formulated so that the verdict does not
+     * depend on arrival order for a device whose clock runs forward: a reading is a rollback when its time is later
+     * than that of the next stored reading in (boot, seq) order and that reading belongs to a higher boot, or when
+     * its time is earlier than that of the previous stored reading in (boot, seq) order and that one belongs to a
+     * lower boot. A spec-following device never triggers either (its boots follow each other in time), so a
+     * reading of an earlier boot resent after a reboot is accepted in any order.
+     *
+     * @param boot the reading's boot
+     * @param timestampMs the reading's time, Unix ms
+     * @param previous the nearest stored reading before it in (boot, seq) order, or null
+     * @param next the nearest stored reading after it in (boot, seq) order, or null
+     * @return the violation ({@link #ROLLBACK}), or empty
+     */
+    public static Optional<Violation> checkRollback(long boot, long timestampMs, Neighbour previous, Neighbour next) {
+        if (next != null && next.boot() > boot && timestampMs > next.timestampMs()) {
+            return Optional.of(new Violation(ROLLBACK, "boot " + boot + " reading time " + timestampMs
+                    + " ms is later than stored reading (boot " + next.boot() + ", seq " + next.seq() + ") at "
+                    + next.timestampMs() + " ms of a higher boot"));
+        }
+        if (previous != null && previous.boot() < boot && timestampMs < previous.timestampMs()) {
+            return Optional.of(new Violation(ROLLBACK, "boot " + boot + " reading time " + timestampMs
+                    + " ms is earlier than stored reading (boot " + previous.boot() + ", seq " + previous.seq()
+                    + ") at " + previous.timestampMs() + " ms of a lower boot"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Acceptance of a reading older than the age limit (reading-format SPEC.md §8): it is stored as late when it
+     * continues the device's stored sequence: a stored reading precedes it in (boot, seq) order, its time is not
+     * before that reading's time and not after the time of the next stored reading, if any.
+     *
+     * @param timestampMs the reading's time, Unix ms
+     * @param previous the nearest stored reading before it in (boot, seq) order, or null
+     * @param next the nearest stored reading after it in (boot, seq) order, or null
+     * @return empty when it is accepted as late, else why not (to be quarantined as {@link #TOO_OLD})
+     */
+    public static Optional<String> refuseLate(long timestampMs, Neighbour previous, Neighbour next) {
+        if (previous == null) {
+            return Optional.of("no stored reading of the device precedes it in (boot, seq) order");
+        }
+        if (timestampMs < previous.timestampMs()) {
+            return Optional.of("its time is before stored reading (boot " + previous.boot() + ", seq "
+                    + previous.seq() + ") at " + previous.timestampMs() + " ms");
+        }
+        if (next != null && timestampMs > next.timestampMs()) {
+            return Optional.of("its time is after stored reading (boot " + next.boot() + ", seq " + next.seq()
+                    + ") at " + next.timestampMs() + " ms");
+        }
+        return Optional.empty();
     }
 
     /**

@@ -20,8 +20,9 @@ import java.util.TreeMap;
 /**
  * Writes one batch in one transaction: locks the batch's device rows, loads the stored neighbours of every
  * identity, plans with {@link BatchPlanner}, then inserts readings, conflicts and quarantine rows with multi-row
- * statements and raises the devices' highest boot. Nothing is updated except a reading's status to disputed and
- * a device's highest boot; nothing is deleted.
+ * statements, sets the new register verdicts of stored readings that got a new predecessor, and raises the
+ * devices' highest boot. Nothing is updated except a reading's status (register verdict, disputed) and a device's
+ * highest boot; nothing is deleted. The acks of the batch are part of the result, published after the commit.
  */
 @ApplicationScoped
 public class ReadingStore {
@@ -68,7 +69,7 @@ public class ReadingStore {
             }
         }
         return devices.lock(installations)
-                .chain(highest -> readings.findAround(identities).map(known -> plan(batch, highest, known)))
+                .chain(locked -> readings.findAround(identities).map(known -> plan(batch, known)))
                 .chain(planner -> write(planner, installations.keySet(), verifiedAtMs));
     }
 
@@ -83,8 +84,8 @@ public class ReadingStore {
         return quarantine.insert(entries);
     }
 
-    private BatchPlanner plan(List<Checked> batch, Map<String, Long> highest, List<StoredReading> known) {
-        BatchPlanner planner = new BatchPlanner(rules, highest, known);
+    private BatchPlanner plan(List<Checked> batch, List<StoredReading> known) {
+        BatchPlanner planner = new BatchPlanner(rules, known);
         for (Checked checked : batch) {
             if (checked instanceof Checked.Accepted accepted) {
                 planner.plan(accepted);
@@ -117,13 +118,17 @@ public class ReadingStore {
                 boots.put(deviceId, boot);
             }
         }
+        List<VerifiedEvent> changed = new ArrayList<>();
         return readings.insert(pending, verifiedAtMs)
                 .invoke(ids -> assignIds(pending, ids))
+                .chain(() -> readings.reevaluate(planner.reevaluations()))
+                .invoke(changed::addAll)
                 .chain(() -> conflicts.insert(conflicting))
                 .chain(insertedConflicts -> readings.dispute(storedTargets(conflicting))
+                        .invoke(changed::addAll)
                         .chain(disputed -> quarantine.insert(quarantined)
                                 .chain(() -> devices.raiseHighestBoot(boots))
-                                .map(ignored -> result(planner, insertedConflicts, disputed, verifiedAtMs))));
+                                .map(ignored -> result(planner, insertedConflicts, changed, verifiedAtMs))));
     }
 
     private static void assignIds(List<PendingReading> pending, Map<String, Long> ids) {
@@ -148,8 +153,10 @@ public class ReadingStore {
         return ids;
     }
 
-    private static StoreResult result(BatchPlanner planner, Set<String> insertedConflicts, List<VerifiedEvent> disputed,
+    private static StoreResult result(BatchPlanner planner, Set<String> insertedConflicts, List<VerifiedEvent> changed,
             long verifiedAtMs) {
+        int resends = 0;
+        int late = 0;
         Map<String, Integer> outcomes = new TreeMap<>();
         Map<String, Integer> quarantined = new TreeMap<>();
         List<VerifiedEvent> events = new ArrayList<>();
@@ -158,6 +165,7 @@ public class ReadingStore {
             if (decision instanceof Decision.Store store) {
                 outcome = store.reading().status();
                 events.add(VerifiedEvent.of(store.reading(), verifiedAtMs));
+                late += store.reading().late() ? 1 : 0;
             } else if (decision instanceof Decision.Conflict conflict) {
                 boolean inserted = insertedConflicts.contains(ReadingConflictRepository.key(conflict.readingId(),
                         conflict.candidate().reading().message()));
@@ -167,10 +175,16 @@ public class ReadingStore {
                 quarantined.merge(rejected.rejected().reason(), 1, Integer::sum);
             } else {
                 outcome = StoreResult.DUPLICATE;
+                resends += decision instanceof Decision.Duplicate duplicate && duplicate.identical() ? 1 : 0;
             }
             outcomes.merge(outcome, 1, Integer::sum);
         }
-        events.addAll(disputed);
-        return new StoreResult(outcomes, quarantined, events);
+        int reevaluated = 0;
+        for (VerifiedEvent event : changed) {
+            reevaluated += PendingReading.DISPUTED.equals(event.status()) ? 0 : 1;
+        }
+        events.addAll(changed);
+        return new StoreResult(outcomes, quarantined, events, AckPlan.of(planner.decisions()), resends, late,
+                reevaluated);
     }
 }

@@ -10,9 +10,18 @@ import java.util.Map;
  *        {@code equivocation} (conflicting message recorded), {@code duplicate} (no-op), {@code quarantined}
  * @param quarantined verify-stage quarantine decisions per reason (including envelopes already quarantined)
  * @param events readings to publish on {@code readings.verified}, in batch order
+ * @param acks acks to publish on {@code devices.acks} (SPEC.md §6.1), built from the committed decisions
+ * @param resends identical resends or redeliveries of stored readings (named stored again)
+ * @param late new readings stored as late (SPEC.md §8)
+ * @param reevaluated stored readings whose register verdict changed because a reading was inserted before them
  */
 public record StoreResult(Map<String, Integer> outcomes, Map<String, Integer> quarantined,
-        List<VerifiedEvent> events) {
+        List<VerifiedEvent> events, List<AckPlan.DeviceAckRecord> acks, int resends, int late, int reevaluated) {
+
+    /** @return the result of an empty batch */
+    public static StoreResult empty() {
+        return new StoreResult(Map.of(), Map.of(), List.of(), List.of(), 0, 0, 0);
+    }
 
     /** Outcome: a new row with status verified. */
     public static final String VERIFIED = "verified";

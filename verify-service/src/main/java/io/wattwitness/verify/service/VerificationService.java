@@ -46,7 +46,7 @@ public class VerificationService {
      */
     public Uni<StoreResult> process(List<RawEnvelope> batch) {
         if (batch.isEmpty()) {
-            return Uni.createFrom().item(new StoreResult(Map.of(), Map.of(), List.of()));
+            return Uni.createFrom().item(StoreResult.empty());
         }
         List<Checked> parsed = new ArrayList<>(batch.size());
         Set<String> deviceIds = new LinkedHashSet<>();

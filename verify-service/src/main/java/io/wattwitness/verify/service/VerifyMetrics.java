@@ -9,8 +9,11 @@ import java.util.Map;
 
 /**
  * Micrometer counters, Prometheus names at {@code /q/metrics}: {@code verify_readings_total{outcome}},
- * {@code verify_duplicates_total}, {@code verify_quarantined_total{stage,reason}}, {@code verify_batches_total}.
- * Counted after the batch committed. The outcome series exist from start-up, at 0.
+ * {@code verify_duplicates_total}, {@code verify_resends_total}, {@code verify_late_readings_total},
+ * {@code verify_reevaluated_total}, {@code verify_quarantined_total{stage,reason}}, {@code verify_batches_total},
+ * and for acks (SPEC.md §6.1) {@code verify_acks_published_total}, {@code verify_acks_failed_total},
+ * {@code verify_ack_readings_total{named=stored|refused}}. Counted after the batch committed (acks: after Kafka
+ * answered). Every series exists from start-up, at 0.
  */
 @Startup
 @ApplicationScoped
@@ -23,6 +26,13 @@ public class VerifyMetrics {
         this.registry = registry;
         batches();
         duplicates();
+        resends();
+        late();
+        reevaluated();
+        acksPublished();
+        acksFailed();
+        ackReadings("stored");
+        ackReadings("refused");
         for (String outcome : List.of(StoreResult.VERIFIED, StoreResult.ANOMALY, StoreResult.DISPUTED,
                 StoreResult.EQUIVOCATION, StoreResult.DUPLICATE, StoreResult.QUARANTINED)) {
             readings(outcome);
@@ -36,6 +46,9 @@ public class VerifyMetrics {
             readings(entry.getKey()).increment(entry.getValue());
         }
         duplicates().increment(result.count(StoreResult.DUPLICATE));
+        resends().increment(result.resends());
+        late().increment(result.late());
+        reevaluated().increment(result.reevaluated());
         quarantined(QuarantineEntry.STAGE_VERIFY, result.quarantined());
     }
 
@@ -50,6 +63,59 @@ public class VerifyMetrics {
                     .tags("stage", stage, "reason", entry.getKey())
                     .register(registry).increment(entry.getValue());
         }
+    }
+
+    /**
+     * @param ack an ack Kafka accepted
+     */
+    public void ackPublished(io.wattwitness.reading.DeviceAck ack) {
+        acksPublished().increment();
+        long stored = 0;
+        for (io.wattwitness.reading.DeviceAck.SeqRange range : ack.stored()) {
+            stored += range.last() - range.first() + 1;
+        }
+        ackReadings("stored").increment(stored);
+        ackReadings("refused").increment(ack.count() - stored);
+    }
+
+    /** Counts an ack Kafka did not accept (the device resends and gets it again). */
+    public void ackFailed() {
+        acksFailed().increment();
+    }
+
+    private Counter acksPublished() {
+        return Counter.builder("verify.acks.published").description("Acks accepted by Kafka on devices.acks")
+                .register(registry);
+    }
+
+    private Counter acksFailed() {
+        return Counter.builder("verify.acks.failed")
+                .description("Acks Kafka did not accept (logged; the device's resend is answered again)")
+                .register(registry);
+    }
+
+    private Counter ackReadings(String named) {
+        return Counter.builder("verify.ack.readings")
+                .description("Readings named by published acks, as stored or refused").tag("named", named)
+                .register(registry);
+    }
+
+    private Counter resends() {
+        return Counter.builder("verify.resends")
+                .description("Identical resends or redeliveries of stored readings (answered stored again)")
+                .register(registry);
+    }
+
+    private Counter late() {
+        return Counter.builder("verify.late.readings")
+                .description("Readings older than the age limit stored as late (continuing the sequence)")
+                .register(registry);
+    }
+
+    private Counter reevaluated() {
+        return Counter.builder("verify.reevaluated")
+                .description("Stored readings whose register verdict changed when a reading was inserted before them")
+                .register(registry);
     }
 
     private Counter readings(String outcome) {

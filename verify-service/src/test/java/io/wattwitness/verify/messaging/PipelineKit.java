@@ -226,6 +226,52 @@ final class PipelineKit implements AutoCloseable {
         return events;
     }
 
+    /**
+     * Reads devices.acks from the beginning until the acks for the given devices satisfy {@code done} (or the
+     * timeout passes); returns them in topic order (one device's acks share a partition, so they are in publication
+     * order).
+     */
+    static List<DeviceAckRecord> acks(List<String> deviceIds, Predicate<List<DeviceAckRecord>> done, Duration timeout) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-test-acks-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<DeviceAckRecord> acks = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties)) {
+            consumer.subscribe(List.of(topic("devices-acks")));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!done.test(acks) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (deviceIds.contains(record.key())) {
+                        acks.add(new DeviceAckRecord(record.key(), JSON.readTree(record.value()), record.value()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return acks;
+    }
+
+    /** One devices.acks record: key, parsed value and the value text. */
+    record DeviceAckRecord(String deviceId, JsonNode ack, String json) {
+
+        long boot() {
+            return ack.get("boot").asLong();
+        }
+
+        boolean names(String list, long seq) {
+            for (JsonNode range : ack.get(list)) {
+                if (range.get(0).asLong() <= seq && seq <= range.get(1).asLong()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     // --- metrics --------------------------------------------------------------------------------------------------
 
     /** The value of one Prometheus sample, e.g. {@code verify_readings_total{outcome="duplicate"}}; 0 when absent. */

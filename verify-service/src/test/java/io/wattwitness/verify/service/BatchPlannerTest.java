@@ -17,14 +17,14 @@ class BatchPlannerTest {
     private final DeviceSigner device = TestReadings.newDevice();
     private final String deviceId = device.publicKey().deviceIdHex();
 
-    private BatchPlanner planner(Map<String, Long> highest, StoredReading... known) {
-        return new BatchPlanner(ReadingRules.defaults(), highest, List.of(known));
+    private BatchPlanner planner(Map<String, Long> ignored, StoredReading... known) {
+        return new BatchPlanner(ReadingRules.defaults(), List.of(known));
     }
 
     private StoredReading stored(long id, Checked.Accepted reading) {
         ReadingMessage message = reading.message();
-        return new StoredReading(id, deviceId, message.boot(), message.seq(), message.energyMwh(), message.flags(),
-                reading.reading().message());
+        return new StoredReading(id, deviceId, message.boot(), message.seq(), message.timestampMs(),
+                message.energyMwh(), message.flags(), reading.reading().message(), "verified", null);
     }
 
     private static PendingReading storedAs(Decision decision, String status, String error) {
@@ -86,13 +86,21 @@ class BatchPlannerTest {
     }
 
     @Test
-    void aLowerBootThanTheHighestStoredIsARollback() {
-        BatchPlanner planner = planner(Map.of(deviceId, 4L));
-        assertEquals("rollback", quarantineReason(planner.plan(TestReadings.accepted(device, 3, 0, 100, 0))));
-        storedAs(planner.plan(TestReadings.accepted(device, 4, 0, 100, 0)), "verified", null);
-        storedAs(planner.plan(TestReadings.accepted(device, 5, 0, 100, 0)), "verified", null);
-        // the batch's own readings raise the bar for later records
-        assertEquals("rollback", quarantineReason(planner.plan(TestReadings.accepted(device, 4, 1, 150, 0))));
+    void aLowerBootTimedAfterAStoredReadingOfAHigherBootIsARollback() {
+        // boot 4 seq 0 at T0; a boot 3 reading timed after it is a reset or cloned device
+        BatchPlanner planner = planner(Map.of(), stored(40, TestReadings.accepted(device, 4, 0, 100, 0)));
+        assertEquals("rollback", quarantineReason(planner.plan(TestReadings.accepted(device,
+                TestReadings.message(device, 3, 7, TestReadings.T0 + 1, 90, 0)))));
+        // a boot 3 reading timed before boot 4 (resent after the reboot) is accepted
+        storedAs(planner.plan(TestReadings.accepted(device,
+                TestReadings.message(device, 3, 6, TestReadings.T0 - 10_000, 90, 0))), "verified", null);
+        // a boot 5 reading timed before a stored boot 4 reading is the same contradiction, seen from the other side
+        assertEquals("rollback", quarantineReason(planner.plan(TestReadings.accepted(device,
+                TestReadings.message(device, 5, 0, TestReadings.T0 - 1, 200, 0)))));
+        storedAs(planner.plan(TestReadings.accepted(device, 5, 0, 200, 0)), "verified", null);
+        // the batch's own readings count as neighbours for later records
+        assertEquals("rollback", quarantineReason(planner.plan(TestReadings.accepted(device,
+                TestReadings.message(device, 4, 1, TestReadings.T0 + 1, 150, 0)))));
     }
 
     @Test
@@ -130,20 +138,81 @@ class BatchPlannerTest {
         storedAs(planner.plan(TestReadings.accepted(device, 1, 12, 10, ReadingFlags.REGISTER_RESTARTED)), "verified",
                 null);
         // a new boot starts a new comparison
-        storedAs(planner.plan(TestReadings.accepted(device, 2, 0, 1, ReadingFlags.FIRST_AFTER_BOOT)), "verified", null);
+        storedAs(planner.plan(TestReadings.accepted(device, TestReadings.message(device, 2, 0, TestReadings.T0
+                + 200_000, 1, ReadingFlags.FIRST_AFTER_BOOT))), "verified", null);
     }
 
     @Test
     void reorderedReadingsCompareWithTheirNeighboursBySeq() {
         BatchPlanner planner = planner(Map.of());
-        storedAs(planner.plan(TestReadings.accepted(device, 1, 4, 1_000, 1)), "verified", null);
+        PendingReading four = storedAs(planner.plan(TestReadings.accepted(device, 1, 4, 1_000, 1)), "verified", null);
         storedAs(planner.plan(TestReadings.accepted(device, 1, 6, 1_200, 1)), "verified", null);
         // seq 5 arrives late, between its neighbours: clean
         storedAs(planner.plan(TestReadings.accepted(device, 1, 5, 1_100, 1)), "verified", null);
-        // seq 3 arrives late with a register above seq 4's: flagged on the late reading
-        storedAs(planner.plan(TestReadings.accepted(device, 1, 3, 1_050, 1)), "anomaly", "register_exceeds_next");
+        // seq 3 arrives late with a register above seq 4's: the decrease is attributed to seq 4 (the later seq),
+        // as if seq 3 had come first
+        storedAs(planner.plan(TestReadings.accepted(device, 1, 3, 1_050, 1)), "verified", null);
+        assertEquals("anomaly", four.status());
+        assertEquals("register_decreased", four.verificationError());
+        assertEquals(List.of(), planner.reevaluations());
         // seq 7 compares with seq 6 (the previous by seq), not with the last arrival
         storedAs(planner.plan(TestReadings.accepted(device, 1, 7, 1_150, 1)), "anomaly", "register_decreased");
+    }
+
+    @Test
+    void aStoredReadingIsJudgedAgainWhenAReadingIsInsertedBeforeIt() {
+        Checked.Accepted four = TestReadings.accepted(device, 1, 4, 1_000, 1);
+        Checked.Accepted six = TestReadings.accepted(device, 1, 6, 900, 1);
+        // seq 6 was stored as an anomaly against seq 4; seq 5 (a register restart) arrives between them
+        BatchPlanner planner = new BatchPlanner(ReadingRules.defaults(), List.of(stored(10, four),
+                new StoredReading(11, deviceId, 1, 6, six.message().timestampMs(), 900, 1, six.reading().message(),
+                        "anomaly", "register_decreased")));
+        storedAs(planner.plan(TestReadings.accepted(device, 1, 5, 800, ReadingFlags.REGISTER_RESTARTED)), "verified",
+                null);
+        assertEquals(List.of(new BatchPlanner.Reevaluation(11, "verified", null)), planner.reevaluations());
+        // the other way round: a verified reading gets a predecessor with a higher register
+        Checked.Accepted nine = TestReadings.accepted(device, 1, 9, 2_000, 1);
+        BatchPlanner second = new BatchPlanner(ReadingRules.defaults(), List.of(stored(12, nine)));
+        storedAs(second.plan(TestReadings.accepted(device, 1, 8, 2_500, 1)), "verified", null);
+        assertEquals(List.of(new BatchPlanner.Reevaluation(12, "anomaly", "register_decreased")),
+                second.reevaluations());
+    }
+
+    @Test
+    void aTooOldReadingThatContinuesTheSequenceIsStoredAsLate() {
+        long received = TestReadings.T0 + 100 * 3_600_000L;
+        Checked.Accepted before = acceptedAt(1, 10, TestReadings.T0, TestReadings.T0 + 1_000, 500);
+        BatchPlanner planner = planner(Map.of(), stored(50, before));
+        PendingReading late = storedAs(planner.plan(acceptedAt(1, 11, TestReadings.T0 + 300_000, received, 600)),
+                "verified", null);
+        assertEquals(true, late.late());
+        // continues across a reboot as well
+        assertEquals(true, storedAs(planner.plan(acceptedAt(2, 0, TestReadings.T0 + 600_000, received, 10)),
+                "verified", null).late());
+        // back in time against its predecessor: too old
+        assertEquals("too_old", quarantineReason(planner.plan(acceptedAt(2, 1, TestReadings.T0 + 500_000, received,
+                20))));
+        // before the first stored reading: nothing to continue
+        assertEquals("too_old", quarantineReason(planner.plan(acceptedAt(1, 9, TestReadings.T0 - 1, received, 400))));
+        // a fresh reading is not late
+        assertEquals(false, storedAs(planner.plan(acceptedAt(2, 2, received - 1_000, received, 30)), "verified",
+                null).late());
+        // boot 1 timed after boot 2's first reading: a rollback, old or not
+        assertEquals("rollback", quarantineReason(planner.plan(acceptedAt(1, 12, TestReadings.T0 + 700_000, received,
+                700))));
+        // a gap filler timed after its successor: too old; timed between its neighbours: late
+        BatchPlanner gaps = planner(Map.of(), stored(60, acceptedAt(7, 1, TestReadings.T0, TestReadings.T0, 1)),
+                stored(61, acceptedAt(7, 3, TestReadings.T0 + 600_000, TestReadings.T0 + 600_000, 3)));
+        assertEquals("too_old", quarantineReason(gaps.plan(acceptedAt(7, 2, TestReadings.T0 + 600_001, received, 2))));
+        assertEquals(true, storedAs(gaps.plan(acceptedAt(7, 2, TestReadings.T0 + 300_000, received, 2)), "verified",
+                null).late());
+    }
+
+    private Checked.Accepted acceptedAt(long boot, long seq, long timestampMs, long receivedAtMs, long energyMwh) {
+        ReadingMessage message = TestReadings.message(device, boot, seq, timestampMs, energyMwh, 1);
+        RawEnvelope raw = TestReadings.raw(deviceId, TestReadings.envelope(device, message), receivedAtMs);
+        return assertInstanceOf(Checked.Accepted.class,
+                ReadingChecker.verify(ReadingChecker.parse(raw), TestReadings.registry(7, device)));
     }
 
     @Test

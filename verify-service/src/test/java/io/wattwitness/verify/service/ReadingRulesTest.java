@@ -62,11 +62,34 @@ class ReadingRulesTest {
     }
 
     @Test
-    void rollbackIsABootLowerThanTheHighestStored() {
-        assertTrue(ReadingRules.isRollback(6, 7L));
-        assertFalse(ReadingRules.isRollback(7, 7L));
-        assertFalse(ReadingRules.isRollback(8, 7L));
-        assertFalse(ReadingRules.isRollback(0, null));
+    void rollbackIsATimeThatContradictsTheBootOrderOfTheNeighbours() {
+        ReadingRules.Neighbour boot7 = new ReadingRules.Neighbour(7, 0, 1_000);
+        ReadingRules.Neighbour boot5 = new ReadingRules.Neighbour(5, 99, 500);
+        // a lower boot timed after the next stored reading of a higher boot
+        assertEquals("rollback", ReadingRules.checkRollback(6, 1_001, boot5, boot7).orElseThrow().reason());
+        // a lower boot timed before it: a resend from before the reboot
+        assertTrue(ReadingRules.checkRollback(6, 1_000, boot5, boot7).isEmpty());
+        // a higher boot timed before the previous stored reading of a lower boot
+        assertEquals("rollback", ReadingRules.checkRollback(6, 499, boot5, null).orElseThrow().reason());
+        assertTrue(ReadingRules.checkRollback(6, 500, boot5, null).isEmpty());
+        // within one boot, time order is not a boot rule
+        assertTrue(ReadingRules.checkRollback(7, 5_000, null, new ReadingRules.Neighbour(7, 1, 10)).isEmpty());
+        assertTrue(ReadingRules.checkRollback(0, 0, null, null).isEmpty());
+    }
+
+    @Test
+    void lateReadingsMustContinueTheStoredSequence() {
+        ReadingRules.Neighbour previous = new ReadingRules.Neighbour(3, 10, 1_000);
+        ReadingRules.Neighbour next = new ReadingRules.Neighbour(3, 12, 2_000);
+        assertTrue(ReadingRules.refuseLate(1_000, previous, next).isEmpty());
+        assertTrue(ReadingRules.refuseLate(2_000, previous, next).isEmpty());
+        assertTrue(ReadingRules.refuseLate(5_000, previous, null).isEmpty());
+        assertEquals("its time is before stored reading (boot 3, seq 10) at 1000 ms",
+                ReadingRules.refuseLate(999, previous, next).orElseThrow());
+        assertEquals("its time is after stored reading (boot 3, seq 12) at 2000 ms",
+                ReadingRules.refuseLate(2_001, previous, next).orElseThrow());
+        assertEquals("no stored reading of the device precedes it in (boot, seq) order",
+                ReadingRules.refuseLate(1_500, null, next).orElseThrow());
     }
 
     @Test
