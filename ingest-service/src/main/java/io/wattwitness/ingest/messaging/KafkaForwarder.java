@@ -10,7 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Writes to the Kafka topics of ingest (kafka-contract.md). Topic names and producer settings ({@code acks=all},
+ * Writes to the Kafka topics of ingest (README.md). Topic names and producer settings ({@code acks=all},
  * {@code enable.idempotence=true}) are in application.properties, per channel. Every method returns a {@link Uni}
  * that completes only when the broker has acknowledged the record, and fails when the producer gave up.
  */

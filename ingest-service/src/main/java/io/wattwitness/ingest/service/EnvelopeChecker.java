@@ -11,7 +11,7 @@ import io.wattwitness.reading.ReadingFormatException;
 import java.io.IOException;
 
 /**
- * The cheap checks ingest applies to a transport envelope before forwarding it (SPEC.md §4, kafka-contract.md):
+ * The cheap checks ingest applies to a transport envelope before forwarding it (SPEC.md §4, README.md):
  * size, JSON shape, hex lengths and, for MQTT, that the topic's device id is the message's device id. No
  * cryptography and no decoding beyond the device id: signature, format and business rules are verify-service's.
  * <p>

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * Builds the JSON values of the Kafka topics ingest writes besides {@code readings.raw} (kafka-contract.md).
+ * Builds the JSON values of the Kafka topics ingest writes besides {@code readings.raw} (README.md).
  * Plain Java, thread-safe.
  */
 public final class KafkaValues {

@@ -1,7 +1,7 @@
 package io.wattwitness.ingest.service;
 
 /**
- * Why ingest refused a message (kafka-contract.md, topic {@code readings.rejected}). The wire code is what
+ * Why ingest refused a message (README.md, topic {@code readings.rejected}). The wire code is what
  * verify-service stores in the quarantine table (stage {@code ingest}).
  */
 public enum RejectReason {

@@ -6,7 +6,7 @@ package io.wattwitness.ingest.service;
 public sealed interface StatusCheck permits StatusCheck.Accepted, StatusCheck.Rejected {
 
     /**
-     * A birth or last-will message (kafka-contract.md, topic {@code wattwitness/v1/devices/{id}/status}).
+     * A birth or last-will message (README.md, topic {@code wattwitness/v1/devices/{id}/status}).
      *
      * @param deviceId device id from the topic, 16 lowercase hex characters
      * @param state {@code online} or {@code offline}

@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Checks device status messages (kafka-contract.md): birth {@code {"state":"online","boot":N,"firmware":..,"ts":..}}
+ * Checks device status messages (README.md): birth {@code {"state":"online","boot":N,"firmware":..,"ts":..}}
  * and last will {@code {"state":"offline","boot":N}} on {@code wattwitness/v1/devices/{id}/status}. Plain Java,
  * thread-safe. Other members are kept in the forwarded payload text but not interpreted.
  */
