@@ -117,6 +117,11 @@ public final class SimulatorCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     private Duration ackTimeoutMax;
 
+    @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "With --mqtt, after the last reading wait at most this long for acks to empty the outboxes "
+                    + "(what is left stays in the state folder for the next start; default ${DEFAULT-VALUE}).")
+    private Duration drainTimeout;
+
     @Option(names = "--http", description = "API base URL: readings are POSTed to <URL>/api/v1/readings/.")
     private String http;
 
@@ -289,6 +294,9 @@ public final class SimulatorCommand implements Callable<Integer> {
             };
             rounds = simulator.run(transport, listener, limit, speed, running::get, everyRound,
                     catchUp ? Clock.systemUTC() : null);
+            if (transport instanceof MqttTransport mqttTransport) {
+                drain(mqttTransport, err);
+            }
         } finally {
             transport.close();
             if (manifestWriter != null) {
@@ -316,6 +324,21 @@ public final class SimulatorCommand implements Callable<Integer> {
         err.printf("%d rounds of %d devices%n", rounds, simulator.devices().size());
         err.flush();
         return 0;
+    }
+
+    /** Waits for acks to empty the outboxes, up to --drain-timeout, unless asked to stop. */
+    private void drain(MqttTransport transport, PrintWriter err) throws InterruptedException {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (running.get() && System.nanoTime() < deadline) {
+            if (transport.awaitEmpty(Duration.ofMillis(Math.min(200, Math.max(1,
+                    (deadline - System.nanoTime()) / 1_000_000))))) {
+                return;
+            }
+        }
+        if (!transport.awaitEmpty(Duration.ZERO)) {
+            err.printf("outboxes not empty after %s: %s (kept for the next start)%n", drainTimeout,
+                    transport.outboxSizes());
+        }
     }
 
     private MqttTransport mqttTransport(DeliveryProtocol.Settings delivery, int deviceCount) {

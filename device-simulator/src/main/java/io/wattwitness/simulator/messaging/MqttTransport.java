@@ -511,8 +511,8 @@ public final class MqttTransport implements Transport {
          * a rebooting ESP32 does, and connect a fresh one with the same client id and the current boot.
          */
         void restart() {
+            protocol.disconnected();
             synchronized (this) {
-                protocol.disconnected();
                 boot = device.boot();
                 MqttAsyncClient old = client;
                 try {
@@ -544,6 +544,7 @@ public final class MqttTransport implements Transport {
             if (publishOnce || closed) {
                 return;
             }
+            boolean lost = false;
             synchronized (protocol) {
                 List<DeliveryProtocol.Publication> due = protocol.due();
                 for (DeliveryProtocol.Publication publication : due) {
@@ -557,15 +558,18 @@ public final class MqttTransport implements Transport {
                                 + "after reconnecting");
                         if (!client.isConnected()) {
                             protocol.disconnected();
-                            scheduleReconnect();
+                            lost = true;
                         }
-                        return;
+                        break;
                     }
                     listener.accept(new Sent(id, payload, sentAtMs, emission, publication.resend()));
                     if (publication.resend()) {
                         resent.accept(emission);
                     }
                 }
+            }
+            if (lost) {
+                scheduleReconnect();
             }
         }
 

@@ -158,4 +158,44 @@ class SimulatorCommandTest {
         assertEquals(Duration.ofDays(2), DurationConverter.parse("2d"));
         assertEquals(Duration.ofHours(1), DurationConverter.parse("PT1H"));
     }
+
+    @Test
+    void mqttOptionsAreCheckedBeforeAnythingIsSent() {
+        String state = dir.resolve("state").toString();
+        Result twoWithUser = run("--devices", "2", "--count", "1", "--speed", "0", "--state", state, "--mqtt",
+                "tcp://127.0.0.1:9", "--mqtt-username", "u", "--mqtt-password", "p");
+        assertEquals(2, twoWithUser.exitCode());
+        assertTrue(twoWithUser.err().contains("--mqtt-username is for a single device"), twoWithUser.err());
+        Result passwordAlone = run("--count", "1", "--speed", "0", "--state", state, "--mqtt", "tcp://127.0.0.1:9",
+                "--mqtt-password", "p");
+        assertEquals(2, passwordAlone.exitCode());
+        assertTrue(passwordAlone.err().contains("--mqtt-password needs --mqtt-username"), passwordAlone.err());
+        Result both = run("--count", "1", "--speed", "0", "--state", state, "--mqtt", "tcp://127.0.0.1:9",
+                "--mqtt-username", "u", "--mqtt-credentials-secret", "0123456789abcdef0123");
+        assertEquals(2, both.exitCode());
+        assertTrue(both.err().contains("not both"), both.err());
+        Result badRoot = run("--count", "1", "--speed", "0", "--state", state, "--mqtt", "tcp://127.0.0.1:9",
+                "--mqtt-topic-root", "a/#");
+        assertEquals(2, badRoot.exitCode());
+        assertTrue(badRoot.err().contains("topic root"), badRoot.err());
+        Result badWindow = run("--count", "1", "--speed", "0", "--state", state, "--window", "0");
+        assertEquals(2, badWindow.exitCode());
+        assertTrue(badWindow.err().contains("window"), badWindow.err());
+        Result badTimeouts = run("--count", "1", "--speed", "0", "--state", state, "--ack-timeout", "11m");
+        assertEquals(2, badTimeouts.exitCode());
+        assertTrue(badTimeouts.err().contains("must not be below the ack timeout"), badTimeouts.err());
+    }
+
+    @Test
+    void anMqttRunUnderItsTopicRootReportsWhatIsLeftInTheOutbox() {
+        String root = "wwsim-cli-test/" + System.nanoTime();
+        Result result = run("--count", "3", "--speed", "0", "--state", dir.resolve("state").toString(), "--mqtt",
+                System.getenv().getOrDefault("MQTT_URL", "tcp://127.0.0.1:1883"), "--mqtt-topic-root", root,
+                "--window", "2", "--drain-timeout", "300ms", "--start", "2024-06-21T18:00:00Z");
+        assertEquals(0, result.exitCode(), result.err());
+        // nobody acks under this root: the window let 2 out, the third waits in the outbox for the next start
+        assertTrue(result.err().contains("unacknowledged=3 dropped=0"), result.err());
+        assertTrue(result.err().contains("delivery: sent=2 resent=0"), result.err());
+        assertTrue(result.err().contains("outboxes not empty after PT0.3S"), result.err());
+    }
 }
