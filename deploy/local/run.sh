@@ -2,6 +2,9 @@
 # The one command that runs WattWitness locally (see README.md "Quick start").
 # Builds what is needed (dashboard, contracts, Maven), then starts the stack; Ctrl-C stops what it started.
 # Options are passed to the stack: --devices N, --replay FILE, --speed X, --start ISO|now, --fresh, --help.
+# When mosquitto is installed the stack runs the shipped broker configuration (deploy/mosquitto: accounts per device,
+# ACL, persistence) on a free port (--mqtt-port N to choose it); --no-shipped-mosquitto keeps the previous behaviour
+# (the broker on 127.0.0.1:1883, else an embedded HiveMQ CE, both without accounts).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -73,6 +74,14 @@ public final class LocalStack implements Callable<Integer> {
             description = "PostgreSQL database of the stack (default ${DEFAULT-VALUE}).")
     String database;
 
+    @Option(names = "--mqtt-port", defaultValue = "0", description = "MQTT port on 127.0.0.1: of the shipped "
+            + "Mosquitto (default: a free port), or where the fallback broker is looked for or embedded (default 1883).")
+    int mqttPort;
+
+    @Option(names = "--no-shipped-mosquitto", description = "Do not run the shipped Mosquitto configuration even when "
+            + "mosquitto is installed: use the broker on --mqtt-port or an embedded HiveMQ CE (no accounts).")
+    boolean noShippedMosquitto;
+
     @Option(names = "--fresh", description = "Start from nothing: drop the database and delete the stack's state "
             + "(device keys, embedded data, chain state).")
     boolean fresh;
@@ -83,6 +92,7 @@ public final class LocalStack implements Callable<Integer> {
     private volatile boolean stopping;
     private LocalKafkaBroker kafka;
     private EmbeddedInfrastructure infrastructure;
+    private LocalMosquitto mosquitto;
 
     /**
      * @param args command-line arguments, see {@code --help}
@@ -113,9 +123,20 @@ public final class LocalStack implements Callable<Integer> {
         if (fresh) {
             ChainStack.forget(layout);
         }
-        infrastructure = new EmbeddedInfrastructure();
+        Optional<Path> mosquittoBinary = noShippedMosquitto ? Optional.empty() : MosquittoProcess.executable();
+        infrastructure = new EmbeddedInfrastructure(5432, mosquittoBinary.isEmpty() && mqttPort != 0 ? mqttPort : 1883);
         out.println(infrastructure.ensurePostgres(state, layout.database(), fresh));
-        out.println(infrastructure.ensureMqtt(state));
+        int brokerPort;
+        if (mosquittoBinary.isPresent()) {
+            mosquitto = LocalMosquitto.start(layout, mosquittoBinary.get(),
+                    mqttPort != 0 ? mqttPort : LocalKafkaBroker.freePort());
+            brokerPort = mosquitto.port();
+            out.println("Mosquitto (deploy/mosquitto configuration, accounts and ACL) on 127.0.0.1:" + brokerPort
+                    + ", log " + mosquitto.logFile());
+        } else {
+            out.println(infrastructure.ensureMqtt(state));
+            brokerPort = infrastructure.mqttPort();
+        }
         out.flush();
         kafka = LocalKafkaBroker.start(state.resolve("kafka"), LocalKafkaBroker.freePort());
         out.println("Kafka (KRaft) on " + kafka.bootstrapServers());
@@ -133,7 +154,11 @@ public final class LocalStack implements Callable<Integer> {
         common.put("DB_NAME", layout.database());
         common.put("DB_USER", "postgres");
         common.put("MQTT_HOST", "127.0.0.1");
-        common.put("MQTT_PORT", Integer.toString(infrastructure.mqttPort()));
+        common.put("MQTT_PORT", Integer.toString(brokerPort));
+        if (mosquitto != null) {
+            common.put("MQTT_USERNAME", mosquitto.ingestUsername());
+            common.put("MQTT_PASSWORD", layout.mqttIngestPassword());
+        }
         common.put("CHAIN_RPC_URL", layout.rpcUrl());
         common.put("CHAIN_ID", "43113");
         // no block explorer knows the local chain: the API then offers no explorer links
@@ -150,13 +175,23 @@ public final class LocalStack implements Callable<Integer> {
         startService("ingest-service", layout.ingestPort(), common, layout);
         startService("chain-listener-service", layout.listenerPort(), common, layout);
 
+        String deviceSecret = null;
+        if (mosquitto != null) {
+            // devices of earlier runs (kept in state/) get their accounts before they connect
+            mosquitto.provisionIfChanged();
+            deviceSecret = layout.mqttCredentialsSecret();
+        }
         processes.add(Simulators.start(layout, "simulator", devices, null, speed, interval, start,
-                infrastructure.mqttPort(), simulatorArgs == null ? List.of() : simulatorArgs));
+                brokerPort, deviceSecret, simulatorArgs == null ? List.of() : simulatorArgs));
         int installations = devices;
         if (replay != null) {
             processes.add(Simulators.start(layout, "replay", 1, replay, speed, interval, start,
-                    infrastructure.mqttPort(), List.of()));
+                    brokerPort, deviceSecret, List.of()));
             installations++;
+        }
+        if (mosquitto != null) {
+            // new devices register first, are refused by the broker until provisioned, and retry
+            mosquitto.awaitDevices(installations, Duration.ofSeconds(120));
         }
         chain.registerInstallationsWhenPresent(installations);
         processes.add(chain.startWorkflowRunner(deployment, anchorSchedule));
@@ -208,13 +243,18 @@ public final class LocalStack implements Callable<Integer> {
 
     /**
      * Supervises the children: a service or runner that stops unexpectedly is started again (at most
-     * {@value #MAX_RESTARTS} times each); a simulator that finished its readings is left alone.
+     * {@value #MAX_RESTARTS} times each); a simulator that finished its readings is left alone. The shipped Mosquitto
+     * is restarted the same way (with its persistence) and provisioned again every 10 s when the registry changed.
      */
     private void watch(PrintWriter out) {
         Map<String, Integer> restarts = new HashMap<>();
         Thread watcher = new Thread(() -> {
+            long rounds = 0;
             while (!Thread.currentThread().isInterrupted()) {
                 synchronized (this) {
+                    if (mosquitto != null && !stopping) {
+                        superviseMosquitto(out, restarts, rounds++ % 5 == 0);
+                    }
                     for (int i = 0; i < processes.size(); i++) {
                         ManagedProcess process = processes.get(i);
                         if (process.isAlive() || stopping) {
@@ -248,12 +288,38 @@ public final class LocalStack implements Callable<Integer> {
         watcher.start();
     }
 
+    private void superviseMosquitto(PrintWriter out, Map<String, Integer> restarts, boolean provision) {
+        if (!mosquitto.isAlive()) {
+            int count = restarts.merge("mosquitto", 1, Integer::sum);
+            if (count > MAX_RESTARTS) {
+                if (count == MAX_RESTARTS + 1) {
+                    out.println("mosquitto stopped; see " + mosquitto.logFile());
+                }
+                return;
+            }
+            out.println("mosquitto stopped unexpectedly; restarting it with its persistence (" + count + ")");
+            try {
+                mosquitto.restart();
+            } catch (IOException e) {
+                out.println("could not restart mosquitto: " + e.getMessage());
+                return;
+            }
+        }
+        if (provision) {
+            mosquitto.provisionIfChanged();
+        }
+    }
+
     private synchronized void stopAll() {
         stopping = true;
         List<ManagedProcess> reverse = new ArrayList<>(processes);
         Collections.reverse(reverse);
         reverse.forEach(ManagedProcess::stop);
         processes.clear();
+        if (mosquitto != null) {
+            mosquitto.close();
+            mosquitto = null;
+        }
         if (kafka != null) {
             kafka.close();
             kafka = null;

@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * folder), and a {@code user} line naming the user running this JVM is added (so that a broker started by root keeps
  * access to the folder). Everything else (anonymous off, queue limits, persistence and autosave, logging) is used as
  * shipped. The working folder holds {@code mosquitto.conf}, {@code passwd}, {@code acl}, {@code data/mosquitto.db}
- * and {@code mosquitto.log} (the broker's output, appended across restarts).
+ * and, unless another log file is given, {@code mosquitto.log} (the broker's output, appended across restarts).
  */
 public final class MosquittoProcess implements AutoCloseable {
 
@@ -40,13 +40,14 @@ public final class MosquittoProcess implements AutoCloseable {
     private Process process;
     private long logOffset;
 
-    private MosquittoProcess(Path executable, Path workDir, int port, String topicRoot, String ingestUsername) {
+    private MosquittoProcess(Path executable, Path workDir, int port, String topicRoot, String ingestUsername,
+            Path logFile) {
         this.executable = executable;
         this.workDir = workDir;
         this.port = port;
         this.topicRoot = topicRoot;
         this.ingestUsername = ingestUsername;
-        this.logFile = workDir.resolve("mosquitto.log");
+        this.logFile = logFile;
     }
 
     /**
@@ -89,9 +90,31 @@ public final class MosquittoProcess implements AutoCloseable {
      */
     public static MosquittoProcess start(Path executable, Path shippedDir, Path workDir, int port, String topicRoot,
             String ingestUsername, Map<String, String> accounts) throws IOException {
+        return start(executable, shippedDir, workDir, port, topicRoot, ingestUsername, accounts,
+                workDir.resolve("mosquitto.log"));
+    }
+
+    /**
+     * Like {@link #start(Path, Path, Path, int, String, String, Map)}, with the broker's output appended to a given
+     * file.
+     *
+     * @param executable the mosquitto binary
+     * @param shippedDir the folder of the shipped configuration
+     * @param workDir the working folder
+     * @param port the TCP port on 127.0.0.1
+     * @param topicRoot the topic root
+     * @param ingestUsername ingest-service's account name
+     * @param accounts username to password
+     * @param logFile where the broker's output is appended
+     * @return the running broker
+     * @throws IOException if a file cannot be written or the broker does not start
+     */
+    public static MosquittoProcess start(Path executable, Path shippedDir, Path workDir, int port, String topicRoot,
+            String ingestUsername, Map<String, String> accounts, Path logFile) throws IOException {
         Files.createDirectories(workDir.resolve("data"));
+        Files.createDirectories(logFile.toAbsolutePath().getParent());
         MosquittoProcess broker = new MosquittoProcess(executable, workDir.toAbsolutePath(), port, topicRoot,
-                ingestUsername);
+                ingestUsername, logFile.toAbsolutePath());
         Files.writeString(broker.confFile(), effectiveConfiguration(
                 Files.readString(shippedDir.resolve("mosquitto.conf"), StandardCharsets.UTF_8), broker.workDir, port,
                 System.getProperty("user.name")), StandardCharsets.UTF_8);

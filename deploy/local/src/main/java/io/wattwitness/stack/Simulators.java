@@ -24,12 +24,15 @@ public final class Simulators {
      * @param interval reading interval, e.g. {@code 10s}
      * @param start simulated start instant (ISO-8601) or {@code now}
      * @param mqttPort the MQTT broker's port on 127.0.0.1
+     * @param mqttCredentialsSecret the device credential secret the broker's accounts derive from (SPEC.md §6.3),
+     *        or null for a broker without accounts
      * @param extraArgs further simulator options (fault injection, --count, --manifest)
      * @return the running simulator
      * @throws IOException if the jar is missing or the process cannot start
      */
     public static ManagedProcess start(StackLayout layout, String name, int devices, Path replay, double speed,
-            String interval, String start, int mqttPort, List<String> extraArgs) throws IOException {
+            String interval, String start, int mqttPort, String mqttCredentialsSecret, List<String> extraArgs)
+            throws IOException {
         Path jar = layout.root().resolve("device-simulator/target/device-simulator.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build with `mvn install -DskipTests` first");
@@ -45,6 +48,10 @@ public final class Simulators {
                 "--register", layout.apiUrl(),
                 "--token", layout.tokens().get("OPERATOR_TOKEN"),
                 "--catch-up"));
+        if (mqttCredentialsSecret != null) {
+            command.add("--mqtt-credentials-secret");
+            command.add(mqttCredentialsSecret);
+        }
         if (replay != null) {
             command.add("--replay");
             command.add(replay.toAbsolutePath().toString());

@@ -49,6 +49,16 @@ public record StackLayout(Path root, Path logs, Path state, int apiPort, String 
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** @return the device credential secret of the local stack's broker (SPEC.md §6.3; local stack only) */
+    public String mqttCredentialsSecret() {
+        return "local-mqtt-credentials-secret";
+    }
+
+    /** @return ingest-service's broker password in the local stack (local stack only) */
+    public String mqttIngestPassword() {
+        return "local-ingest-mqtt-password";
+    }
+
     /**
      * Local-only bearer tokens of the three roles (never use these outside the local stack).
      *
