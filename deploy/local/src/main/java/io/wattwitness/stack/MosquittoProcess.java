@@ -268,8 +268,9 @@ public final class MosquittoProcess implements AutoCloseable {
     /** @return the broker's output since its last start */
     public String logSinceStart() {
         try {
-            String all = Files.readString(logFile, StandardCharsets.UTF_8);
-            return all.substring((int) Math.min(logOffset, all.length()));
+            byte[] all = Files.readAllBytes(logFile);
+            int from = (int) Math.min(logOffset, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
