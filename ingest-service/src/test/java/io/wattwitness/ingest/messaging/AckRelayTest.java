@@ -46,15 +46,19 @@ class AckRelayTest {
         String json = DeviceAck.of(7, stored, new long[] {42}).get(0).toJson();
         assertEquals("{\"boot\":7,\"stored\":[[0,41],[43,99]],\"refused\":[[42,42]]}", json);
         double relayedBefore = Metrics.value(RELAYED);
+        KafkaProbe.TopicPartitionOffset written;
         try (MqttTestClient deviceClient = MqttTestClient.connect()) {
             deviceClient.subscribe(device.ackTopic());
-            KafkaProbe.produce(ACKS, List.of(record(device.id(), json)));
+            written = KafkaProbe.produceOne(ACKS, device.id(), json.getBytes(StandardCharsets.UTF_8));
             await().atMost(WAIT).until(() -> !deviceClient.payloads(device.ackTopic()).isEmpty());
             List<MqttTestClient.Received> received = deviceClient.received();
             assertEquals(1, received.size());
             assertEquals(new MqttTestClient.Received(device.ackTopic(), json, 1, false), received.get(0));
         }
         awaitExactly(RELAYED, relayedBefore + 1);
+        // once relayed, the group's offset moves past the record
+        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> KafkaProbe.committed(KafkaProbe.acksGroup(), ACKS)
+                .getOrDefault(written.partition(), -1L) > written.offset());
     }
 
     @Test

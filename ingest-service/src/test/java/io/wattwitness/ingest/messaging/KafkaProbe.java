@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -102,6 +105,58 @@ final class KafkaProbe {
                 producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue())).get();
             }
         }
+    }
+
+    /**
+     * @param group a consumer group
+     * @param topic a topic
+     * @return the group's committed offset (the next record it will read) per partition of the topic; partitions
+     *         without a commit are absent
+     */
+    static Map<Integer, Long> committed(String group, String topic) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            Map<Integer, Long> result = new java.util.TreeMap<>();
+            offsets.forEach((partition, offset) -> {
+                if (partition.topic().equals(topic) && offset != null) {
+                    result.put(partition.partition(), offset.offset());
+                }
+            });
+            return result;
+        }
+    }
+
+    /** @return the consumer group of the {@code devices.acks} channel of the application under test */
+    static String acksGroup() {
+        return ConfigProvider.getConfig().getValue("mp.messaging.incoming.devices-acks.group.id", String.class);
+    }
+
+    /**
+     * Like {@link #produce} for one record.
+     *
+     * @return partition and offset of the record as the broker acknowledged it
+     */
+    static TopicPartitionOffset produceOne(String topic, String key, byte[] value) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            var metadata = producer.send(new ProducerRecord<>(topic, key, value)).get();
+            return new TopicPartitionOffset(metadata.partition(), metadata.offset());
+        }
+    }
+
+    /**
+     * @param partition a partition number
+     * @param offset an offset in it
+     */
+    record TopicPartitionOffset(int partition, long offset) {
     }
 
     private static KafkaConsumer<String, byte[]> consumer() {
