@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.wattwitness.kafka.KafkaBrokerTestResource;
 import io.wattwitness.reading.DeviceSigner;
 import io.wattwitness.reading.ReadingFlags;
+import io.wattwitness.reading.ReadingFormatException;
 import io.wattwitness.reading.ReadingMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,7 +143,7 @@ class OrderIndependencePipelineTest {
         Map<String, Object> state = new TreeMap<>();
         state.put("readings", PipelineKit.query("SELECT boot, seq, timestamp_ms, power_mw, energy_mwh, flags, status,"
                 + " verification_error, late, (SELECT count(*) FROM reading_conflicts c WHERE c.reading_id = r.id)"
-                + " AS conflicts, (SELECT min(c.message) FROM reading_conflicts c WHERE c.reading_id = r.id) AS other"
+                + " AS conflicts, (SELECT c.message FROM reading_conflicts c WHERE c.reading_id = r.id ORDER BY c.id LIMIT 1) AS other"
                 + " FROM readings r WHERE device_id = ? ORDER BY boot, seq", id).stream()
                 .map(row -> row.get("boot") + "/" + row.get("seq") + " t=" + row.get("timestamp_ms") + " e="
                         + row.get("energy_mwh") + " f=" + row.get("flags") + " " + row.get("status") + "/"
@@ -173,7 +174,11 @@ class OrderIndependencePipelineTest {
         List<Long> powers = new ArrayList<>();
         powers.add(((Number) row.get("power_mw")).longValue());
         if (row.get("other") != null) {
-            powers.add(ReadingMessage.decode((byte[]) row.get("other")).powerMw());
+            try {
+                powers.add(ReadingMessage.decode((byte[]) row.get("other")).powerMw());
+            } catch (ReadingFormatException e) {
+                throw new IllegalStateException("a stored conflict always decodes", e);
+            }
         }
         Collections.sort(powers);
         return powers.toString();
