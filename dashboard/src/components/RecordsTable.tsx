@@ -1,6 +1,6 @@
 /**
  * Latest records: time, power, register, verification state (verified / disputed / anomaly / quarantined with
- * reason), on-chain state with tx hash and block, a "Verify" action for anchored readings; the quarantine list;
+ * reason, and a "late" badge for readings accepted after the age limit), on-chain state with tx hash and block, a "Verify" action for anchored readings; the quarantine list;
  * CSV export of the readings of a period.
  */
 import { useState } from "react";
@@ -25,13 +25,22 @@ interface Props {
 
 const STATUS_TONE: Record<Reading["status"], Tone> = { verified: "ok", disputed: "bad", anomaly: "warn", quarantined: "bad" };
 
-function VerificationCell({ r }: { r: Reading }) {
+/** Status badge, a "late" badge when the reading arrived after the age limit (SPEC.md §8), and the reason. */
+export function VerificationCell({ r }: { r: Reading }) {
   return (
     <>
       <Badge tone={STATUS_TONE[r.status] ?? "neutral"}>
         {r.status === "verified" ? "✓ " : r.status === "anomaly" ? "! " : "✗ "}
         {r.status}
       </Badge>
+      {r.late && (
+        <>
+          {" "}
+          <Badge tone="info" title="Received after the 72 h age limit; stored because it continues the device's sequence">
+            late
+          </Badge>
+        </>
+      )}
       {r.verification_error && <span className="reason">{r.verification_error}</span>}
     </>
   );
@@ -126,7 +135,7 @@ export function RecordsTable({ installationId, readings, readingsError, quaranti
               </thead>
               <tbody>
                 {readings.map((r) => (
-                  <tr key={r.id} data-reading-id={r.id} data-status={r.status} data-on-chain={r.is_on_chain ? "true" : "false"}>
+                  <tr key={r.id} data-reading-id={r.id} data-status={r.status} data-late={r.late ? "true" : "false"} data-on-chain={r.is_on_chain ? "true" : "false"}>
                     <td>
                       <span className="when">
                         {formatTime(r.timestamp, tz)} {zoneSuffix(tz, r.timestamp)}

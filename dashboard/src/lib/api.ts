@@ -90,6 +90,11 @@ export interface Reading {
   is_on_chain: boolean;
   blockchain_tx_hash: string | null;
   blockchain_block_number: number | null;
+  /**
+   * Older than the backend's age limit (72 h) when received, stored because it continues the device's sequence
+   * (reading-format SPEC.md §8). Absent from servers older than the flag.
+   */
+  late?: boolean;
 }
 
 export interface ReadingsPage {

@@ -53,6 +53,11 @@ public class Reading {
     /** Anomaly or dispute reason. */
     @Column(name = "verification_error")
     public String verificationError;
+    /**
+     * Older than verify-service's age limit when received, and stored because it continues its device's sequence
+     * (reading-format SPEC.md §8); column owned by verify-service.
+     */
+    public boolean late;
     /** When it was received. */
     @Column(name = "received_at")
     public Instant receivedAt;

@@ -86,11 +86,14 @@ public final class ApiModel {
      * @param isOnChain anchored
      * @param blockchainTxHash tx or null
      * @param blockchainBlockNumber block or null
+     * @param late true when the reading was older than the age limit when received and was stored because it
+     *        continues its device's sequence (reading-format SPEC.md §8)
      */
     public record ReadingView(long id, long installationId, double powerW, double totalWh, long timestamp, long timestampMs,
             String signature, @JsonProperty("is_verified") boolean isVerified, Instant createdAt, String deviceId, long boot,
             long seq, String message, String verificationError, String status, Long batchId,
-            @JsonProperty("is_on_chain") boolean isOnChain, String blockchainTxHash, Long blockchainBlockNumber) {
+            @JsonProperty("is_on_chain") boolean isOnChain, String blockchainTxHash, Long blockchainBlockNumber,
+            @JsonProperty("late") boolean late) {
     }
 
     /**

@@ -88,6 +88,24 @@ class ReadingApiTest {
     }
 
     @Test
+    void lateReadingsAreFlaggedInTheApi() throws SQLException {
+        Device device = TestData.installation("UTC");
+        long onTime = TestData.storeReading(device, 2, 0, T0, 1_000, 7_000, 1, "verified");
+        long late = TestData.storeReading(device, 2, 1, T0 + 10_000, 1_000, 7_010, 1, "verified");
+        try (Connection connection = QueryDatabaseTestResource.connect();
+                PreparedStatement update = connection.prepareStatement("UPDATE readings SET late = TRUE WHERE id = ?")) {
+            update.setLong(1, late);
+            assertEquals(1, update.executeUpdate());
+        }
+        JsonPath page = given().get("/api/v1/readings/" + device.id()).then().statusCode(200)
+                .body("readings", hasSize(2)).extract().jsonPath();
+        assertEquals(List.of((int) late, (int) onTime), page.getList("readings.id"));
+        assertEquals(List.of(true, false), page.getList("readings.late"));
+        given().get("/api/v1/readings/latest/" + device.id()).then().statusCode(200).body("id", equalTo((int) late))
+                .body("late", equalTo(true)).body("status", equalTo("verified"));
+    }
+
+    @Test
     void badParametersAreProblemsAndUnknownInstallationIs404() {
         Device device = TestData.installation("UTC");
         String path = "/api/v1/readings/" + device.id();
