@@ -155,6 +155,27 @@ class MosquittoAccessTest {
         }
     }
 
+    @Test
+    void aClientSendingAnOversizePacketIsDisconnectedAndNothingIsDelivered() throws Exception {
+        int before = broker.count("disconnected due to oversize packet.");
+        try (MqttTestClient ingest = ingest()) {
+            ingest.subscribe("$share/ingest/" + ROOT + "/+/readings");
+            try (MqttTestClient a = device(A)) {
+                try {
+                    a.publish(topic(A, "readings"), "x".repeat(100_000));
+                } catch (MqttException e) {
+                    // the broker closes the connection instead of answering
+                }
+                broker.awaitLog("disconnected due to oversize packet.", before + 1, java.time.Duration.ofSeconds(20));
+            }
+            try (MqttTestClient a = device(A)) {
+                a.publish(topic(A, "readings"), "x".repeat(60_000));
+            }
+            List<Received> received = ingest.awaitReceived(1);
+            assertEquals(List.of(60_000), received.stream().map(r -> r.payload().length()).toList());
+        }
+    }
+
     private static Integer[] boxed(int[] values) {
         return java.util.Arrays.stream(values).boxed().toArray(Integer[]::new);
     }
