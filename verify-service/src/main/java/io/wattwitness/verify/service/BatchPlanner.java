@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -204,7 +205,7 @@ public final class BatchPlanner {
         boolean decreased = ReadingRules.registerDecreased(previousEnergyMwh, next.energyMwh, next.flags);
         String status = decreased ? PendingReading.ANOMALY : PendingReading.VERIFIED;
         String error = decreased ? ReadingRules.REGISTER_DECREASED : null;
-        if (status.equals(next.status) && java.util.Objects.equals(error, next.verificationError)) {
+        if (status.equals(next.status) && Objects.equals(error, next.verificationError)) {
             return;
         }
         next.status = status;

@@ -3,6 +3,7 @@ package io.wattwitness.verify.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.wattwitness.reading.DeviceAck;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
@@ -68,10 +69,10 @@ public class VerifyMetrics {
     /**
      * @param ack an ack Kafka accepted
      */
-    public void ackPublished(io.wattwitness.reading.DeviceAck ack) {
+    public void ackPublished(DeviceAck ack) {
         acksPublished().increment();
         long stored = 0;
-        for (io.wattwitness.reading.DeviceAck.SeqRange range : ack.stored()) {
+        for (DeviceAck.SeqRange range : ack.stored()) {
             stored += range.last() - range.first() + 1;
         }
         ackReadings("stored").increment(stored);

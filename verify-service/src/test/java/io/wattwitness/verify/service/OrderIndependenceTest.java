@@ -9,8 +9,10 @@ import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingFlags;
 import io.wattwitness.reading.ReadingMessage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -39,7 +41,7 @@ class OrderIndependenceTest {
     private static final int ORDERS = 150;
 
     /** Signature checks are done once per record (they are pure and cost a millisecond each). */
-    private static final Map<Arrival, Checked> CHECKED = new java.util.IdentityHashMap<>();
+    private static final Map<Arrival, Checked> CHECKED = new IdentityHashMap<>();
 
     /** One record as it arrives on readings.raw. */
     private record Arrival(String deviceId, String envelope, long receivedAtMs, DeviceSigner signer) {
@@ -264,7 +266,7 @@ class OrderIndependenceTest {
                 if (checked instanceof Checked.Accepted accepted) {
                     TreeMap<String, Row> rows = devices.getOrDefault(accepted.deviceId(), new TreeMap<>());
                     String k = key(accepted.message().boot(), accepted.message().seq());
-                    for (Map.Entry<String, Row> entry : new ArrayList<>(java.util.Arrays.asList(rows.lowerEntry(k),
+                    for (Map.Entry<String, Row> entry : new ArrayList<>(Arrays.asList(rows.lowerEntry(k),
                             rows.ceilingEntry(k), rows.higherEntry(k)))) {
                         if (entry != null) {
                             known.put(entry.getValue().id, entry.getValue().stored(accepted.deviceId()));
