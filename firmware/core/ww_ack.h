@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WW_ACK_MAX_RANGES 256
+#define WW_ACK_MAX_RANGES  256
 #define WW_ACK_MAX_PAYLOAD 16384
 
 typedef struct {

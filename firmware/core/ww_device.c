@@ -30,8 +30,8 @@ static void logf_(const ww_device *dev, ww_log_level level, const char *a, uint6
     dev->log->line(dev->log->ctx, level, line);
 }
 
-#define LOG0(dev, lvl, text) logf_(dev, lvl, text, 0, NULL, 0, NULL)
-#define LOG1(dev, lvl, a, n, b) logf_(dev, lvl, a, n, b, 0, NULL)
+#define LOG0(dev, lvl, text)            logf_(dev, lvl, text, 0, NULL, 0, NULL)
+#define LOG1(dev, lvl, a, n, b)         logf_(dev, lvl, a, n, b, 0, NULL)
 #define LOG2(dev, lvl, a, n1, b, n2, c) logf_(dev, lvl, a, n1, b, n2, c)
 
 static bool topic(char *out, const char *root, const char *id, const char *leaf)
@@ -331,11 +331,11 @@ int ww_device_take_reading(ww_device *dev, uint64_t now_ms)
     r.timestamp_ms = dev->clock->unix_ms(dev->clock->ctx, &synced);
     r.power_mw = sample.power_mw;
     r.energy_mwh = sample.energy_mwh;
-    r.flags = (uint16_t)((synced ? WW_FLAG_CLOCK_SYNCED : 0u) | (dev->seq == 0 ? WW_FLAG_FIRST_AFTER_BOOT : 0u) |
-                         (ww_shelly_register_restarted(dev->have_previous_energy, dev->previous_energy_mwh,
-                                                       sample.energy_mwh)
-                              ? WW_FLAG_REGISTER_RESTARTED
-                              : 0u));
+    r.flags =
+        (uint16_t)((synced ? WW_FLAG_CLOCK_SYNCED : 0u) | (dev->seq == 0 ? WW_FLAG_FIRST_AFTER_BOOT : 0u) |
+                   (ww_shelly_register_restarted(dev->have_previous_energy, dev->previous_energy_mwh, sample.energy_mwh)
+                        ? WW_FLAG_REGISTER_RESTARTED
+                        : 0u));
     uint8_t msg[WW_MESSAGE_LEN];
     uint8_t digest[32];
     uint8_t sig[WW_SIGNATURE_LEN];
@@ -356,8 +356,8 @@ int ww_device_take_reading(ww_device *dev, uint64_t now_ms)
     uint32_t dropped;
     int rc = ww_outbox_append(dev->outbox, msg, sig, &index, &dropped);
     if (dropped) {
-        LOG2(dev, WW_LOG_WARN, "outbox full: dropped ", dropped, " oldest unacknowledged readings (", dev->outbox->dropped,
-             " dropped so far)");
+        LOG2(dev, WW_LOG_WARN, "outbox full: dropped ", dropped, " oldest unacknowledged readings (",
+             dev->outbox->dropped, " dropped so far)");
         compact_inflight(dev);
     }
     if (rc != 0) {

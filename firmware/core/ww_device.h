@@ -15,9 +15,9 @@
 #include "ww_reading.h"
 #include "ww_shelly.h"
 
-#define WW_WINDOW_MAX 100u
+#define WW_WINDOW_MAX    100u
 #define WW_HTTP_BODY_MAX 4096u
-#define WW_TOPIC_MAX 96u
+#define WW_TOPIC_MAX     96u
 
 typedef struct {
     const char *topic_root; /* "wattwitness/v1/devices" */
@@ -33,15 +33,15 @@ typedef struct {
 
 /** Counters, for logs and tests. */
 typedef struct {
-    uint32_t readings;      /* readings signed and stored */
+    uint32_t readings;       /* readings signed and stored */
     uint32_t reading_errors; /* meter, signing or flash failures */
-    uint32_t sent;          /* first sends */
-    uint32_t resent;        /* sends after a reconnection or a timeout */
+    uint32_t sent;           /* first sends */
+    uint32_t resent;         /* sends after a reconnection or a timeout */
     uint32_t publish_errors;
-    uint32_t acks;          /* valid acks of our topic */
-    uint32_t acks_invalid;  /* payloads that are not an ack */
-    uint32_t acks_stale;    /* valid acks naming nothing pending */
-    uint32_t acked;         /* readings removed from the outbox by an ack */
+    uint32_t acks;         /* valid acks of our topic */
+    uint32_t acks_invalid; /* payloads that are not an ack */
+    uint32_t acks_stale;   /* valid acks naming nothing pending */
+    uint32_t acked;        /* readings removed from the outbox by an ack */
     uint32_t timeouts;
 } ww_device_stats;
 
@@ -110,8 +110,7 @@ int ww_device_take_reading(ww_device *dev, uint64_t now_ms);
 uint32_t ww_device_poll(ww_device *dev, uint64_t now_ms);
 
 /** Builds the §4 envelope of a message and signature into buf; length or -1. */
-int ww_envelope_json(const uint8_t msg[WW_MESSAGE_LEN], const uint8_t sig[WW_SIGNATURE_LEN], char *buf,
-                     size_t cap);
+int ww_envelope_json(const uint8_t msg[WW_MESSAGE_LEN], const uint8_t sig[WW_SIGNATURE_LEN], char *buf, size_t cap);
 
 /** Builds the birth {"state":"online","boot":N,"firmware":"…","ts":ms,"dropped":D}; length or -1. */
 int ww_birth_json(uint32_t boot, const char *firmware, int64_t ts_ms, uint64_t dropped, char *buf, size_t cap);

@@ -6,11 +6,11 @@
 
 enum { SLOT_EMPTY = 0, SLOT_PENDING = 1, SLOT_ACKED = 2 };
 
-#define OFF_INDEX 0u
-#define OFF_MESSAGE 4u
+#define OFF_INDEX     0u
+#define OFF_MESSAGE   4u
 #define OFF_SIGNATURE 56u
-#define OFF_CRC 120u
-#define OFF_MARK 124u
+#define OFF_CRC       120u
+#define OFF_MARK      124u
 
 static uint32_t be32(const uint8_t *p)
 {

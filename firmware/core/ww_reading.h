@@ -6,15 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WW_MESSAGE_LEN 52
+#define WW_MESSAGE_LEN   52
 #define WW_SIGNATURE_LEN 64
-#define WW_PUBKEY_LEN 64
+#define WW_PUBKEY_LEN    64
 #define WW_DEVICE_ID_LEN 8
 
-#define WW_FLAG_CLOCK_SYNCED 0x0001u
+#define WW_FLAG_CLOCK_SYNCED       0x0001u
 #define WW_FLAG_REGISTER_RESTARTED 0x0002u
-#define WW_FLAG_FIRST_AFTER_BOOT 0x0004u
-#define WW_FLAGS_DEFINED 0x0007u
+#define WW_FLAG_FIRST_AFTER_BOOT   0x0004u
+#define WW_FLAGS_DEFINED           0x0007u
 
 /** Decoded fields of a message v1; units as on the wire (ms, mW, mWh). */
 typedef struct {

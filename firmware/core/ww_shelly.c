@@ -47,8 +47,7 @@ static void member_name(char *out, const char *prefix, unsigned channel)
     out[n] = '\0';
 }
 
-const char *ww_shelly_parse(ww_shelly_gen gen, unsigned channel, const char *payload, size_t len,
-                            ww_shelly_sample *out)
+const char *ww_shelly_parse(ww_shelly_gen gen, unsigned channel, const char *payload, size_t len, ww_shelly_sample *out)
 {
     const char *end = payload + len;
     const char *after = ww_json_skip_value(payload, end);

@@ -718,7 +718,7 @@ void test_device_timeout_backoff_and_reset(void **state)
     (void)state;
     boot_device(100, true);
     ww_device_on_connected(&dev, 0);
-    ww_device_poll(&dev, 0); /* the first poll takes seq 0 at t=0; the next reading is due at 10 s */
+    ww_device_poll(&dev, 0);         /* the first poll takes seq 0 at t=0; the next reading is due at 10 s */
     ww_device_take_reading(&dev, 0); /* seq 1 at t=0 */
     CHECK_INT(mqtt.count, 3);
     ww_device_poll(&dev, 999);
