@@ -27,9 +27,9 @@ else
 fi
 "$BUILD/host/core_tests"
 "$BUILD/host/se_tests"
-if [ -x "$BUILD/host/linux_hal_tests" ]; then
-    "$BUILD/host/linux_hal_tests"
-fi
+"$BUILD/host/linux_hal_tests"
+# The Linux meter as a process: its own Mosquitto on a free port, a fake Shelly, kill -9 and restart.
+python3 test/meter_process_test.py "$BUILD/host/wattwitness-meter"
 
 echo "--- rv32imc (ESP32-C3 ISA) under qemu-riscv32"
 RV="riscv64-unknown-elf-gcc -march=rv32imc -mabi=ilp32 --specs=picolibc.specs"
