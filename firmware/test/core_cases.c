@@ -6,6 +6,7 @@
 #include "fakes.h"
 #include "vectors.h"
 #include "ww_ack.h"
+#include "ww_crc32.h"
 #include "ww_device.h"
 #include "ww_json.h"
 #include "ww_outbox.h"
@@ -40,6 +41,8 @@ void test_sha256_known_answers(void **state)
     ww_sha256_final(&ctx, d);
     unhex("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", want, 32);
     CHECK_MEM(d, want, 32);
+    CHECK_INT(ww_crc32("123456789", 9), 0xCBF43926u); /* the CRC-32 check value */
+    CHECK_INT(ww_crc32("", 0), 0);
 }
 
 void test_valid_vectors_encode_byte_for_byte(void **state)
