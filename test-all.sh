@@ -30,6 +30,10 @@ if [ -f dashboard/package.json ]; then
     step "dashboard (typecheck, vitest, build)" bash -c \
         'cd dashboard && npm ci --no-audit --no-fund && npm run typecheck && npm test && npm run build'
 fi
+if [ -x firmware/test.sh ]; then
+    # The meter firmware's core: host tests (cmocka), the Linux meter as a process, rv32imc tests under qemu.
+    step "firmware (host, rv32 qemu)" firmware/test.sh
+fi
 step "maven reactor" mvn -B install "$@"
 
 echo "==> summary"
