@@ -43,6 +43,16 @@ for c in core/*.c; do
 done
 echo "core code size for rv32imc (-Os; text = code + constants, bss = static RAM with the default 2048-record outbox):"
 riscv64-unknown-elf-size -t "${objects[@]}" | sed "s|$BUILD/rv32/||"
+# The core must stay free of the heap, stdio and floating point: what it takes from outside is string/memory
+# functions and libgcc's 64-bit integer helpers, nothing else.
+defined=$(riscv64-unknown-elf-nm --defined-only "${objects[@]}" | awk 'NF == 3 {print $3}' | sort -u)
+external=$(riscv64-unknown-elf-nm -u "${objects[@]}" | awk 'NF == 2 {print $2}' | sort -u | comm -23 - <(echo "$defined"))
+unexpected=$(echo "$external" | grep -Ev '^(mem(chr|cmp|cpy|move|set)|str(chr|cmp|len|ncmp)|__(lshr|ashl|ashr|udiv|umod|div|mod|mul)di3)$' || true)
+if [ -n "$unexpected" ]; then
+    echo "the core references symbols outside its allowance (heap, stdio, floating point?): $unexpected"
+    exit 1
+fi
+echo "core external symbols: $(echo "$external" | tr '\n' ' ')(no heap, no stdio, no floating point)"
 # shellcheck disable=SC2086
 $RV --crt0=hosted --oslib=semihost $RVFLAGS -DWW_TINY_HARNESS -Icore -Itest -I"$BUILD/host" \
     "${objects[@]}" test/core_cases.c test/fakes.c test/target_runner.c \

@@ -469,6 +469,31 @@ void test_outbox_full_drops_oldest_with_counter(void **state)
     CHECK_INT(seqs[0], 8);
 }
 
+/* Many laps of the ring with a remount (a reboot) every 7 appends: indexes continue, acked records never return. */
+void test_outbox_many_laps_with_remounts(void **state)
+{
+    (void)state;
+    fake_flash_init(&flash, 512, 4);
+    CHECK_INT(ww_outbox_mount(&box, &flash.hal), 0);
+    uint32_t seqs[16];
+    for (uint32_t s = 0; s < 200; s++) {
+        append_seq(s);
+        CHECK_INT(box.head, s + 1);
+        if (s >= 3) {
+            CHECK_INT(ww_outbox_ack(&box, s - 3), 0); /* the newest 3 stay pending */
+        }
+        if (s % 7 == 6) {
+            CHECK_INT(ww_outbox_mount(&box, &flash.hal), 0);
+            CHECK_INT(box.head, s + 1);
+        }
+        int n = pending_seqs(seqs, 16);
+        CHECK_INT(n, s >= 3 ? 3 : s + 1);
+        CHECK_INT(seqs[n - 1], s);
+    }
+    CHECK_INT(box.dropped, 0);
+    CHECK_INT(flash.erases[0], 13); /* 200 records over 4 sectors of 4: sector 0 entered 13 times */
+}
+
 /*
  * Three records are stored, then a fourth write is cut at every byte (and mid-byte). After each cut the outbox is
  * mounted again: the three are intact and pending, the torn fourth never appears, and the next append works.
