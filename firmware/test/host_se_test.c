@@ -106,8 +106,7 @@ int main(void)
         cmocka_unit_test(test_shelly_shared_samples),
     };
     if (!getenv("WW_SHELLY_SAMPLES")) {
-        printf("note: WW_SHELLY_SAMPLES unset (no ../shared/data/shelly): the shared Shelly samples test is "
-               "skipped\n");
+        printf("note: WW_SHELLY_SAMPLES unset: the Shelly sample payload test is skipped\n");
     }
     return cmocka_run_group_tests_name("secure-element-and-samples", tests, NULL, NULL);
 }
