@@ -58,6 +58,42 @@ int ww_envelope_json(const uint8_t msg[WW_MESSAGE_LEN], const uint8_t sig[WW_SIG
     return ww_out_end(&o);
 }
 
+static void out_safe(ww_out *o, const char *text)
+{
+    for (const char *c = text; *c; c++) {
+        char one[2] = {(*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) ? '_' : *c, '\0'};
+        ww_out_str(o, one);
+    }
+}
+
+int ww_registration_json(const char *name, const uint8_t mac[6], const uint8_t public_key[WW_PUBKEY_LEN], char *buf,
+                         size_t cap)
+{
+    ww_out o;
+    ww_out_init(&o, buf, cap);
+    ww_out_str(&o, "{\"name\":\"");
+    out_safe(&o, name);
+    ww_out_str(&o, "\",\"shelly_mac\":\"");
+    ww_out_hex(&o, mac, 6);
+    ww_out_str(&o, "\",\"public_key\":\"");
+    ww_out_hex(&o, public_key, WW_PUBKEY_LEN);
+    ww_out_str(&o, "\"}");
+    return ww_out_end(&o);
+}
+
+int ww_device_registration(ww_device *dev, const char *name, char *buf, size_t cap)
+{
+    size_t len = 0;
+    ww_shelly_sample sample;
+    if (dev->http->get(dev->http->ctx, ww_shelly_path(dev->cfg.shelly_gen), dev->http_body, sizeof dev->http_body,
+                       &len) != 0 ||
+        ww_shelly_parse(dev->cfg.shelly_gen, dev->cfg.shelly_channel, dev->http_body, len, &sample) != NULL) {
+        LOG0(dev, WW_LOG_ERROR, "registration: the meter could not be read for its MAC");
+        return -1;
+    }
+    return ww_registration_json(name, sample.has_mac ? sample.mac : dev->cfg.meter_mac, dev->public_key, buf, cap);
+}
+
 int ww_birth_json(uint32_t boot, const char *firmware, int64_t ts_ms, uint64_t dropped, char *buf, size_t cap)
 {
     ww_out o;
@@ -65,10 +101,7 @@ int ww_birth_json(uint32_t boot, const char *firmware, int64_t ts_ms, uint64_t d
     ww_out_str(&o, "{\"state\":\"online\",\"boot\":");
     ww_out_u64(&o, boot);
     ww_out_str(&o, ",\"firmware\":\"");
-    for (const char *c = firmware; *c; c++) {
-        char one[2] = {(*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) ? '_' : *c, '\0'};
-        ww_out_str(&o, one);
-    }
+    out_safe(&o, firmware);
     ww_out_str(&o, "\",\"ts\":");
     ww_out_i64(&o, ts_ms);
     ww_out_str(&o, ",\"dropped\":");

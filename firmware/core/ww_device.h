@@ -115,4 +115,18 @@ int ww_envelope_json(const uint8_t msg[WW_MESSAGE_LEN], const uint8_t sig[WW_SIG
 /** Builds the birth {"state":"online","boot":N,"firmware":"…","ts":ms,"dropped":D}; length or -1. */
 int ww_birth_json(uint32_t boot, const char *firmware, int64_t ts_ms, uint64_t dropped, char *buf, size_t cap);
 
+/**
+ * Builds the installation registration body of the query API (POST /api/v1/installations/):
+ * {"name":"…","shelly_mac":"<12 hex>","public_key":"<128 hex>"} (name: quotes, backslashes and control characters
+ * replaced by '_'); length or -1.
+ */
+int ww_registration_json(const char *name, const uint8_t mac[6], const uint8_t public_key[WW_PUBKEY_LEN], char *buf,
+                         size_t cap);
+
+/**
+ * Reads the meter once for its MAC (falling back to cfg.meter_mac when the payload has none) and builds the
+ * registration body of this device; length, or -1 when the meter cannot be read or the buffer is too small.
+ */
+int ww_device_registration(ww_device *dev, const char *name, char *buf, size_t cap);
+
 #endif

@@ -30,7 +30,8 @@ typedef struct {
     const char *counter;
     const char *flash;
     uint32_t flash_sectors;
-    uint32_t max_readings; /* 0 = run until stopped */
+    uint32_t max_readings;         /* 0 = run until stopped */
+    const char *registration_name; /* --print-registration: print the body and exit */
     ww_device_config cfg;
     ww_log_level log_level;
     bool clock_synced;
@@ -68,6 +69,8 @@ static void usage(FILE *out)
                  "  --topic-root ROOT       topic root (default wattwitness/v1/devices)\n"
                  "  --clock-unsynced        clear the clock-synced flag (the host clock is not NTP-disciplined)\n"
                  "  --max-readings N        stop after N readings (default: run until SIGINT/SIGTERM)\n"
+                 "  --print-registration NAME  print the installation registration body (POST /api/v1/installations/)\n"
+                 "                          for this key and the Shelly's MAC, then exit (no boot is counted)\n"
                  "  --verbose               debug log lines\n");
 }
 
@@ -105,6 +108,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"clock-unsynced", no_argument, 0, 'U'},
         {"max-readings", required_argument, 0, 'n'},
         {"verbose", no_argument, 0, 'v'},
+        {"print-registration", required_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -223,6 +227,9 @@ static int parse_options(int argc, char **argv, options *o)
         case 'v':
             o->log_level = WW_LOG_DEBUG;
             break;
+        case 'R':
+            o->registration_name = optarg;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -230,6 +237,9 @@ static int parse_options(int argc, char **argv, options *o)
             usage(stderr);
             return -1;
         }
+    }
+    if (o->registration_name && o->shelly && o->cfg.shelly_gen && o->key) {
+        return 0;
     }
     if (optind != argc || !o->mqtt_host || !o->shelly || !o->cfg.shelly_gen || !o->key || !o->flash) {
         fprintf(stderr, "--mqtt, --shelly, --gen, --key and --flash are required\n");
@@ -281,6 +291,30 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
     ww_device_on_message(&dev, msg->topic, msg->payload, (size_t)msg->payloadlen, ww_monotonic_ms());
 }
 
+/* The registration body for this key and the meter's MAC; reads the Shelly once, counts no boot. */
+static int print_registration(const options *o, ww_mbedtls_se *se, ww_http_client *http)
+{
+    static char body[WW_HTTP_BODY_MAX];
+    uint8_t key[WW_PUBKEY_LEN];
+    size_t len = 0;
+    ww_shelly_sample sample;
+    const char *error = "http";
+    if (se->hal.public_key(se->hal.ctx, key) != 0 ||
+        http->hal.get(http->hal.ctx, ww_shelly_path(o->cfg.shelly_gen), body, sizeof body, &len) != 0 ||
+        (error = ww_shelly_parse(o->cfg.shelly_gen, o->cfg.shelly_channel, body, len, &sample)) != NULL) {
+        fprintf(stderr, "registration: reading the meter at %s failed (%s)\n", o->shelly, error);
+        return 1;
+    }
+    char json[512];
+    if (ww_registration_json(o->registration_name, sample.has_mac ? sample.mac : o->cfg.meter_mac, key, json,
+                             sizeof json) < 0) {
+        fprintf(stderr, "registration: name too long\n");
+        return 2;
+    }
+    printf("%s\n", json);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -298,6 +332,13 @@ int main(int argc, char **argv)
     if (ww_http_client_init(&http, o.shelly, 5000) != 0) {
         fprintf(stderr, "--shelly: expected http://host[:port], got %s\n", o.shelly);
         return 2;
+    }
+    if (o.registration_name) {
+        if (ww_mbedtls_se_from_pem(&se, o.key, NULL) != 0) {
+            fprintf(stderr, "--key %s: not an unencrypted P-256 private key in PEM\n", o.key);
+            return 1;
+        }
+        return print_registration(&o, &se, &http);
     }
     if (ww_file_flash_open(&flash, o.flash, 4096, o.flash_sectors) != 0) {
         fprintf(stderr, "--flash %s: %s (an existing file must be %u bytes)\n", o.flash, strerror(errno),

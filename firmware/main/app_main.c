@@ -91,9 +91,18 @@ void app_main(void)
     }
 
     esp_task_wdt_add(NULL);
+    bool registration_logged = false;
     for (;;) {
         lock();
         uint32_t wait = ww_device_poll(&dev, ww_port_monotonic_ms());
+        if (!registration_logged && dev.stats.readings > 0) {
+            /* Once per boot, when the meter has answered: what an operator registers for this device. */
+            static char registration[300];
+            registration_logged = ww_device_registration(&dev, dev.id_hex, registration, sizeof registration) > 0;
+            if (registration_logged) {
+                ESP_LOGI(TAG, "registration body (POST /api/v1/installations/): %s", registration);
+            }
+        }
         unlock();
         esp_task_wdt_reset();
         vTaskDelay(pdMS_TO_TICKS(wait < 1000 ? (wait ? wait : 1) : 1000));

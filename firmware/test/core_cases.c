@@ -620,6 +620,14 @@ void test_device_first_reading_and_birth(void **state)
     char will[64];
     ww_device_will(&dev, will, sizeof will);
     CHECK_STR(will, "{\"state\":\"offline\",\"boot\":7}");
+    char body[300];
+    char want[300];
+    snprintf(want, sizeof want, "{\"name\":\"Roof _A_\",\"shelly_mac\":\"aabbccddeeff\",\"public_key\":\"%s\"}",
+             READING_VECTORS[0].public_key);
+    CHECK_INT(ww_device_registration(&dev, "Roof \"A\"", body, sizeof body), (int)strlen(want));
+    CHECK_STR(body, want);
+    http.fail = 1;
+    CHECK_INT(ww_device_registration(&dev, "x", body, sizeof body), -1);
     ww_device_on_connected(&dev, 0);
     CHECK_STR(mqtt.subscribed, "wattwitness/v1/devices/39bbdb115a7d41cb/ack");
     CHECK_INT(mqtt.count, 1);

@@ -115,6 +115,12 @@ def main():
             procs.append(p)
             return p
 
+        reg = subprocess.run([METER, "--shelly", f"http://127.0.0.1:{shelly.server_address[1]}", "--gen", "2",
+                              "--key", key, "--print-registration", "Roof A"], capture_output=True, text=True)
+        body = json.loads(reg.stdout)
+        check(reg.returncode == 0 and body["name"] == "Roof A" and body["shelly_mac"] == "aabbccddeeff"
+              and len(body["public_key"]) == 128, f"registration body: {reg.stdout} {reg.stderr}")
+        check(not os.path.exists(flash + ".boot"), "printing the registration counts no boot")
         meter = start_meter(1)
         seen = wait_for(lambda: len(readings(log)) >= 4 and readings(log), "four readings of boot 1")
         check(seen[0][:3] == (1, 0, 5), f"first reading is boot 1 seq 0 flags 5: {seen[0]}")
