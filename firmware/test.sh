@@ -41,7 +41,7 @@ for c in core/*.c; do
     $RV $RVFLAGS -c "$c" -o "$o"
     objects+=("$o")
 done
-echo "core code size for rv32imc (-Os; text = code + constants, bss = static RAM with the default 2048-record outbox):"
+echo "core code size for rv32imc (-Os; text = code + constants; no data or bss: the caller owns the state structs):"
 riscv64-unknown-elf-size -t "${objects[@]}" | sed "s|$BUILD/rv32/||"
 # The core must stay free of the heap, stdio and floating point: what it takes from outside is string/memory
 # functions and libgcc's 64-bit integer helpers, nothing else.

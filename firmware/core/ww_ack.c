@@ -2,6 +2,7 @@
 
 #include "ww_json.h"
 
+/* v: a validated value; one pass over the array. */
 static bool parse_ranges(const char *v, const char *end, ww_seq_range *out, size_t room, uint16_t *count)
 {
     v = ww_json_ws(v, end);
@@ -9,28 +10,25 @@ static bool parse_ranges(const char *v, const char *end, ww_seq_range *out, size
         return false;
     }
     size_t n = 0;
-    const char *elem;
-    for (;; n++) {
-        ww_json_lookup found = ww_json_element(v, end, n, &elem);
-        if (found == WW_JSON_ABSENT) {
-            break;
-        }
-        if (found != WW_JSON_FOUND || n >= room || *elem != '[') {
-            return false;
-        }
+    const char *elem = NULL;
+    if (ww_json_element_trusted(v, end, 0, &elem) != WW_JSON_FOUND) {
+        elem = NULL; /* empty list */
+    }
+    for (; elem; elem = ww_json_next_element(elem, end), n++) {
         const char *a;
         const char *b;
         const char *extra;
         uint64_t first;
         uint64_t last;
-        if (ww_json_element(elem, end, 0, &a) != WW_JSON_FOUND || ww_json_element(elem, end, 1, &b) != WW_JSON_FOUND ||
-            ww_json_element(elem, end, 2, &extra) != WW_JSON_ABSENT || !ww_json_uint(a, end, UINT32_MAX, &first) ||
-            !ww_json_uint(b, end, UINT32_MAX, &last)) {
+        if (n >= room || *elem != '[' || ww_json_element_trusted(elem, end, 0, &a) != WW_JSON_FOUND ||
+            ww_json_element_trusted(elem, end, 1, &b) != WW_JSON_FOUND ||
+            ww_json_element_trusted(elem, end, 2, &extra) != WW_JSON_ABSENT) {
             return false;
         }
-        /* The numbers must be the whole elements, e.g. not "1 2". */
-        if (*ww_json_ws(ww_json_uint(a, end, UINT32_MAX, &first), end) != ',' ||
-            *ww_json_ws(ww_json_uint(b, end, UINT32_MAX, &last), end) != ']') {
+        /* The numbers must be the whole elements: an integer, then ',' or ']'. */
+        const char *after_a = ww_json_uint(a, end, UINT32_MAX, &first);
+        const char *after_b = ww_json_uint(b, end, UINT32_MAX, &last);
+        if (!after_a || !after_b || *ww_json_ws(after_a, end) != ',' || *ww_json_ws(after_b, end) != ']') {
             return false;
         }
         if (first > last || (n > 0 && first <= out[n - 1].last)) {
@@ -52,7 +50,7 @@ bool ww_ack_parse(const char *payload, size_t len, ww_ack *ack, const char **err
     if (!after || ww_json_ws(after, end) != end || *ww_json_ws(payload, end) != '{') {
         return false;
     }
-    ww_json_lookup found = ww_json_member(payload, end, "boot", &v);
+    ww_json_lookup found = ww_json_member_trusted(payload, end, "boot", &v);
     if (found == WW_JSON_MALFORMED) {
         return false;
     }
@@ -63,12 +61,12 @@ bool ww_ack_parse(const char *payload, size_t len, ww_ack *ack, const char **err
     }
     ack->boot = (uint32_t)boot;
     *error = "stored";
-    if (ww_json_member(payload, end, "stored", &v) != WW_JSON_FOUND ||
+    if (ww_json_member_trusted(payload, end, "stored", &v) != WW_JSON_FOUND ||
         !parse_ranges(v, end, ack->ranges, WW_ACK_MAX_RANGES, &ack->stored_count)) {
         return false;
     }
     *error = "refused";
-    if (ww_json_member(payload, end, "refused", &v) != WW_JSON_FOUND ||
+    if (ww_json_member_trusted(payload, end, "refused", &v) != WW_JSON_FOUND ||
         !parse_ranges(v, end, ack->ranges + ack->stored_count, WW_ACK_MAX_RANGES - ack->stored_count,
                       &ack->refused_count)) {
         return false;

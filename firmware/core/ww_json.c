@@ -152,10 +152,10 @@ static const char *skip_depth(const char *p, const char *end, int depth)
 
 const char *ww_json_skip_value(const char *p, const char *end) { return skip_depth(p, end, 0); }
 
-ww_json_lookup ww_json_member(const char *obj, const char *end, const char *key, const char **value)
+static ww_json_lookup member(const char *obj, const char *end, const char *key, const char **value, bool validate)
 {
     const char *p = ww_json_ws(obj, end);
-    if (p >= end || *p != '{' || !ww_json_skip_value(p, end)) {
+    if (p >= end || *p != '{' || (validate && !ww_json_skip_value(p, end))) {
         return WW_JSON_MALFORMED;
     }
     size_t key_len = strlen(key);
@@ -190,10 +190,20 @@ ww_json_lookup ww_json_member(const char *obj, const char *end, const char *key,
     return WW_JSON_FOUND;
 }
 
-ww_json_lookup ww_json_element(const char *arr, const char *end, size_t index, const char **value)
+ww_json_lookup ww_json_member(const char *obj, const char *end, const char *key, const char **value)
+{
+    return member(obj, end, key, value, true);
+}
+
+ww_json_lookup ww_json_member_trusted(const char *obj, const char *end, const char *key, const char **value)
+{
+    return member(obj, end, key, value, false);
+}
+
+static ww_json_lookup element(const char *arr, const char *end, size_t index, const char **value, bool validate)
 {
     const char *p = ww_json_ws(arr, end);
-    if (p >= end || *p != '[' || !ww_json_skip_value(p, end)) {
+    if (p >= end || *p != '[' || (validate && !ww_json_skip_value(p, end))) {
         return WW_JSON_MALFORMED;
     }
     p = ww_json_ws(p + 1, end);
@@ -212,6 +222,22 @@ ww_json_lookup ww_json_element(const char *arr, const char *end, size_t index, c
         }
         p++;
     }
+}
+
+ww_json_lookup ww_json_element(const char *arr, const char *end, size_t index, const char **value)
+{
+    return element(arr, end, index, value, true);
+}
+
+ww_json_lookup ww_json_element_trusted(const char *arr, const char *end, size_t index, const char **value)
+{
+    return element(arr, end, index, value, false);
+}
+
+const char *ww_json_next_element(const char *value, const char *end)
+{
+    const char *p = ww_json_ws(ww_json_skip_value(value, end), end);
+    return *p == ',' ? ww_json_ws(p + 1, end) : NULL;
 }
 
 const char *ww_json_uint(const char *p, const char *end, uint64_t max, uint64_t *out)

@@ -30,6 +30,16 @@ ww_json_lookup ww_json_member(const char *obj, const char *end, const char *key,
 ww_json_lookup ww_json_element(const char *arr, const char *end, size_t index, const char **value);
 
 /**
+ * The same lookups for a value already validated as a whole by ww_json_skip_value: no second validation, so a
+ * payload is scanned once (SPEC-sized inputs: one pass instead of one per lookup). Undefined on unvalidated text.
+ */
+ww_json_lookup ww_json_member_trusted(const char *obj, const char *end, const char *key, const char **value);
+ww_json_lookup ww_json_element_trusted(const char *arr, const char *end, size_t index, const char **value);
+
+/** In a validated array, the first byte of the element after the one at value, or NULL after the last one. */
+const char *ww_json_next_element(const char *value, const char *end);
+
+/**
  * Reads a JSON integer (no sign, fraction or exponent) at p into *out when it is at most max.
  * @return the byte after the number, or NULL when it is not such an integer or is above max
  */

@@ -61,8 +61,8 @@ const char *ww_shelly_parse(ww_shelly_gen gen, unsigned channel, const char *pay
     const char *energy_key;
     if (gen == WW_SHELLY_GEN1) {
         const char *emeters;
-        if (ww_json_member(payload, end, "emeters", &emeters) != WW_JSON_FOUND || *emeters != '[' ||
-            ww_json_element(emeters, end, channel, &power_obj) != WW_JSON_FOUND) {
+        if (ww_json_member_trusted(payload, end, "emeters", &emeters) != WW_JSON_FOUND || *emeters != '[' ||
+            ww_json_element_trusted(emeters, end, channel, &power_obj) != WW_JSON_FOUND) {
             return "channel";
         }
         energy_obj = power_obj;
@@ -71,31 +71,31 @@ const char *ww_shelly_parse(ww_shelly_gen gen, unsigned channel, const char *pay
     } else {
         char name[24];
         member_name(name, "em1:", channel);
-        if (ww_json_member(payload, end, name, &power_obj) != WW_JSON_FOUND) {
+        if (ww_json_member_trusted(payload, end, name, &power_obj) != WW_JSON_FOUND) {
             return "channel";
         }
         member_name(name, "em1data:", channel);
-        if (ww_json_member(payload, end, name, &energy_obj) != WW_JSON_FOUND) {
+        if (ww_json_member_trusted(payload, end, name, &energy_obj) != WW_JSON_FOUND) {
             return "channel";
         }
         const char *sys;
-        mac_obj = ww_json_member(payload, end, "sys", &sys) == WW_JSON_FOUND ? sys : NULL;
+        mac_obj = ww_json_member_trusted(payload, end, "sys", &sys) == WW_JSON_FOUND ? sys : NULL;
         power_key = "act_power";
         energy_key = "total_act_energy";
     }
     const char *v;
-    if (*power_obj != '{' || ww_json_member(power_obj, end, power_key, &v) != WW_JSON_FOUND ||
+    if (*power_obj != '{' || ww_json_member_trusted(power_obj, end, power_key, &v) != WW_JSON_FOUND ||
         !ww_json_milli(v, end, &out->power_mw)) {
         return "power";
     }
     int64_t energy;
-    if (*energy_obj != '{' || ww_json_member(energy_obj, end, energy_key, &v) != WW_JSON_FOUND ||
+    if (*energy_obj != '{' || ww_json_member_trusted(energy_obj, end, energy_key, &v) != WW_JSON_FOUND ||
         !ww_json_milli(v, end, &energy) || energy < 0) {
         return "energy";
     }
     out->energy_mwh = (uint64_t)energy;
     out->has_mac = mac_obj && *ww_json_ws(mac_obj, end) == '{' &&
-                   ww_json_member(mac_obj, end, "mac", &v) == WW_JSON_FOUND && parse_mac(v, end, out->mac);
+                   ww_json_member_trusted(mac_obj, end, "mac", &v) == WW_JSON_FOUND && parse_mac(v, end, out->mac);
     return NULL;
 }
 
