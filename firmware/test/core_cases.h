@@ -18,6 +18,7 @@
     X(test_outbox_append_ack_remount)                                                                                  \
     X(test_outbox_full_drops_oldest_with_counter)                                                                      \
     X(test_outbox_many_laps_with_remounts)                                                                             \
+    X(test_outbox_power_cut_during_erase)                                                                              \
     X(test_outbox_power_cut_at_every_byte)                                                                             \
     X(test_outbox_power_cut_during_ack_mark)                                                                           \
     X(test_device_first_reading_and_birth)                                                                             \

@@ -44,6 +44,12 @@ static int flash_erase(void *ctx, uint32_t sector)
     if (f->dead || sector >= f->hal.sector_count) {
         return -1;
     }
+    if (f->cut_erase) {
+        memset(f->mem + sector * f->hal.sector_size, 0xFF, f->hal.sector_size / 2);
+        f->cut_erase = false;
+        f->dead = true;
+        return -1;
+    }
     memset(f->mem + sector * f->hal.sector_size, 0xFF, f->hal.sector_size);
     f->erases[sector]++;
     return 0;

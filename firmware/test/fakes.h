@@ -14,8 +14,9 @@
 typedef struct {
     uint8_t mem[FAKE_FLASH_MAX];
     uint32_t erases[64];
-    long budget; /* bytes that may still be programmed; < 0 = unlimited */
-    bool dead;   /* the power is off: every operation fails */
+    long budget;    /* bytes that may still be programmed; < 0 = unlimited */
+    bool dead;      /* the power is off: every operation fails */
+    bool cut_erase; /* the next erase stops half-way through its sector and the power fails */
     ww_flash hal;
 } fake_flash;
 
