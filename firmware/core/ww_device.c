@@ -302,6 +302,11 @@ void ww_device_on_message(ww_device *dev, const char *topic_name, const char *pa
         LOG0(dev, WW_LOG_WARN, line);
         return;
     }
+    ww_device_apply_ack(dev, &dev->ack, now_ms);
+}
+
+void ww_device_apply_ack(ww_device *dev, const ww_ack *ack, uint64_t now_ms)
+{
     dev->stats.acks++;
     uint32_t named = 0;
     bool named_inflight = false;
@@ -309,7 +314,7 @@ void ww_device_on_message(ww_device *dev, const char *topic_name, const char *pa
     for (uint32_t i = ww_outbox_next_pending(ob, ob->tail); i != ob->head; i = ww_outbox_next_pending(ob, i + 1)) {
         uint32_t boot;
         uint32_t seq;
-        if (ww_outbox_is_pending(ob, i, &boot, &seq) && boot == dev->ack.boot && ww_ack_names(&dev->ack, seq)) {
+        if (ww_outbox_is_pending(ob, i, &boot, &seq) && boot == ack->boot && ww_ack_names(ack, seq)) {
             for (uint32_t k = 0; k < dev->inflight_count; k++) {
                 named_inflight = named_inflight || dev->inflight[k] == i;
             }
@@ -322,7 +327,7 @@ void ww_device_on_message(ww_device *dev, const char *topic_name, const char *pa
     dev->stats.acked += named;
     if (named == 0) {
         dev->stats.acks_stale++;
-        LOG1(dev, WW_LOG_DEBUG, "ack of boot ", dev->ack.boot, " names nothing pending (duplicate or stale)");
+        LOG1(dev, WW_LOG_DEBUG, "ack of boot ", ack->boot, " names nothing pending (duplicate or stale)");
         return;
     }
     compact_inflight(dev);

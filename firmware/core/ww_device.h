@@ -99,6 +99,12 @@ void ww_device_on_disconnected(ww_device *dev);
 /** A message arrived on a subscribed topic (acks on the own ack topic; anything else is logged and ignored). */
 void ww_device_on_message(ww_device *dev, const char *topic, const char *payload, size_t len, uint64_t now_ms);
 
+/**
+ * Applies a parsed, valid ack of this device (for ports that parse on another task): readings it names leave the
+ * outbox; naming an in-flight reading resets the ack timeout; the window is refilled.
+ */
+void ww_device_apply_ack(ww_device *dev, const ww_ack *ack, uint64_t now_ms);
+
 /** Takes one reading now (meter, sign, outbox, send); 0 or negative (logged, retried at the next interval). */
 int ww_device_take_reading(ww_device *dev, uint64_t now_ms);
 

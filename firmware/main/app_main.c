@@ -1,13 +1,13 @@
 /*
  * WattWitness meter on ESP32 / ESP32-C3: wires the ESP-IDF port (port/) to the portable core (core/) and runs the
- * core's loop on the main task under the task watchdog. Any failure to start (secure element, outbox, network
- * stack) is logged and retried by a restart after a pause, so a transient fault never leaves a silent device.
+ * core's loop on the main task under the task watchdog (the only task that calls the core). Any failure to start
+ * (secure element, outbox, network stack) is logged and retried by a restart after a pause, so a transient fault never
+ * leaves a silent device.
  */
 #include "esp_log.h"
 #include "esp_system.h"
 #include "esp_task_wdt.h"
 #include "freertos/FreeRTOS.h"
-#include "freertos/semphr.h"
 #include "freertos/task.h"
 #include "nvs_flash.h"
 #include "sdkconfig.h"
@@ -27,12 +27,6 @@ static ww_mqtt mqtt;
 static ww_http http;
 static ww_clock clk;
 static ww_log logger;
-static SemaphoreHandle_t core_lock;
-
-static void lock(void) { xSemaphoreTake(core_lock, portMAX_DELAY); }
-
-static void unlock(void) { xSemaphoreGive(core_lock); }
-
 static void restart_later(const char *why)
 {
     ESP_LOGE(TAG, "%s: restarting in 30 s", why);
@@ -50,7 +44,6 @@ void app_main(void)
     if (err != ESP_OK) {
         restart_later("nvs init failed");
     }
-    core_lock = xSemaphoreCreateMutex();
     ww_port_log_init(&logger);
     if (ww_port_se_init(&se, CONFIG_WW_ATECC_I2C_ADDRESS, CONFIG_WW_ATECC_KEY_SLOT, CONFIG_WW_ATECC_COUNTER) != 0) {
         restart_later("secure element unavailable");
@@ -86,14 +79,15 @@ void app_main(void)
     ESP_LOGI(TAG, "device id %s, boot %lu, public key %s", dev.id_hex, (unsigned long)dev.boot, key_hex);
 
     const char *username = strlen(CONFIG_WW_MQTT_USERNAME) ? CONFIG_WW_MQTT_USERNAME : dev.id_hex;
-    if (ww_port_mqtt_start(&dev, &mqtt, CONFIG_WW_MQTT_URI, username, CONFIG_WW_MQTT_PASSWORD, lock, unlock) != 0) {
+    if (ww_port_mqtt_start(&dev, &mqtt, CONFIG_WW_MQTT_URI, username, CONFIG_WW_MQTT_PASSWORD) != 0) {
         restart_later("mqtt start failed");
     }
 
     esp_task_wdt_add(NULL);
     bool registration_logged = false;
     for (;;) {
-        lock();
+        /* All core calls happen on this task: MQTT events are queued by the port and applied here. */
+        ww_port_mqtt_dispatch(&dev);
         uint32_t wait = ww_device_poll(&dev, ww_port_monotonic_ms());
         if (!registration_logged && dev.stats.readings > 0) {
             /* Once per boot, when the meter has answered: what an operator registers for this device. */
@@ -103,8 +97,8 @@ void app_main(void)
                 ESP_LOGI(TAG, "registration body (POST /api/v1/installations/): %s", registration);
             }
         }
-        unlock();
         esp_task_wdt_reset();
-        vTaskDelay(pdMS_TO_TICKS(wait < 1000 ? (wait ? wait : 1) : 1000));
+        /* Sleep until the next thing to do, an MQTT event, or 1 s (the watchdog is fed at least every second). */
+        ulTaskNotifyTake(pdTRUE, pdMS_TO_TICKS(wait < 1000 ? (wait ? wait : 1) : 1000));
     }
 }

@@ -30,11 +30,13 @@ void ww_port_log_init(ww_log *log);
 void ww_port_http_init(ww_http *http, const char *shelly_host);
 
 /**
- * esp-mqtt client: connects with the device's credentials and last will, and feeds connection events and acks
- * to dev under lock (the core is single-threaded; the caller holds the same lock around ww_device_poll).
+ * esp-mqtt client: connects with the device's credentials and last will. Call from the task that runs the core:
+ * connection changes and parsed acks are queued for it and it is woken by a task notification.
  */
-int ww_port_mqtt_start(ww_device *dev, ww_mqtt *mqtt, const char *uri, const char *username, const char *password,
-                       void (*lock)(void), void (*unlock)(void));
+int ww_port_mqtt_start(ww_device *dev, ww_mqtt *mqtt, const char *uri, const char *username, const char *password);
+
+/** On the core's task: applies the queued connection changes and acks to dev. */
+void ww_port_mqtt_dispatch(ww_device *dev);
 
 /** Monotonic milliseconds since boot. */
 uint64_t ww_port_monotonic_ms(void);
