@@ -58,7 +58,7 @@ echo "core external symbols: $(echo "$external" | tr '\n' ' ')(no heap, no stdio
 # shellcheck disable=SC2086
 $RV --crt0=hosted --oslib=semihost $RVFLAGS -DWW_TINY_HARNESS -Icore -Itest -I"$BUILD/host" \
     "${objects[@]}" test/core_cases.c test/fakes.c test/target_runner.c \
-    -T"$FW/target/qemu-riscv32.ld" -Wl,--gc-sections -Wl,--defsym=__flash_size=0x100000 \
+    -T"$FW/qemu/qemu-riscv32.ld" -Wl,--gc-sections -Wl,--defsym=__flash_size=0x100000 \
     -Wl,--defsym=__ram_size=0x200000 -Wl,--defsym=__stack_size=0x10000 -o "$BUILD/rv32/core_tests.elf"
 qemu-riscv32 "$BUILD/rv32/core_tests.elf" 2>&1 | tee "$BUILD/rv32/core_tests.log"
 grep -Eq '^[0-9]+ passed, 0 failed$' "$BUILD/rv32/core_tests.log"

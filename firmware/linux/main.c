@@ -387,6 +387,7 @@ int main(int argc, char **argv)
     bool session = false;
     uint64_t reconnect_at = 0;
     uint32_t reconnect_delay = 1000;
+    uint32_t readings_logged = 0;
     while (!stopping) {
         uint64_t now = ww_monotonic_ms();
         if (!session && now >= reconnect_at) {
@@ -404,6 +405,14 @@ int main(int argc, char **argv)
             }
         }
         uint32_t wait = ww_device_poll(&dev, ww_monotonic_ms());
+        if (dev.stats.readings != readings_logged) {
+            /* At most one reading per poll: it took the seq before the current one, and is on flash now. */
+            readings_logged = dev.stats.readings;
+            char line[96];
+            snprintf(line, sizeof line, "reading boot %u seq %u stored (outbox pending %u)", (unsigned)dev.boot,
+                     (unsigned)(dev.seq - 1), (unsigned)box.pending);
+            log.hal.line(log.hal.ctx, WW_LOG_INFO, line);
+        }
         if (o.max_readings && dev.stats.readings + dev.stats.reading_errors >= o.max_readings &&
             (box.pending == 0 || !dev.connected)) {
             break;
