@@ -5,7 +5,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,8 +13,8 @@ import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttConnAckMessage;
 import io.wattwitness.ingest.config.IngestConfig;
 import io.wattwitness.ingest.service.IngestMetrics;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,20 +34,12 @@ import java.util.concurrent.CompletableFuture;
  * publications await a PUBACK in the client (the relay admits at most {@code max-in-flight} acks at once; a retry
  * after a PUBACK timeout may briefly add to it); a publication beyond that fails and is retried by the caller.
  */
-@ApplicationScoped
-public class DeviceAckPublisher {
+@Singleton
+public class DeviceAckPublisher extends ReconnectingMqttClient {
 
-    private final Vertx vertx;
-    private final IngestConfig.Mqtt config;
     private final IngestConfig.Acks acks;
-    private final IngestMetrics metrics;
 
-    private Context context;
-    private MqttClient client;
-    private long reconnectTimer = -1;
-    private long reconnectDelayMs;
     private volatile boolean connected;
-    private volatile boolean stopped;
     /** Publications written and awaiting their PUBACK, by packet id; confined to {@link #context}. */
     private final Map<Integer, Pending> pending = new HashMap<>();
     /** PUBACKs that arrived before the write of their PUBLISH was reported complete; confined to the context. */
@@ -58,31 +49,16 @@ public class DeviceAckPublisher {
     }
 
     DeviceAckPublisher(Vertx vertx, IngestConfig config, IngestMetrics metrics) {
-        this.vertx = vertx;
-        this.config = config.mqtt();
+        super(vertx, config.mqtt(), metrics, "acks");
         this.acks = config.acks();
-        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent event) {
-        reconnectDelayMs = config.reconnectDelay().toMillis();
-        context = vertx.getOrCreateContext();
-        context.runOnContext(ignored -> connect());
+        begin();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopped = true;
-        Context ctx = context;
-        if (ctx != null) {
-            ctx.runOnContext(ignored -> {
-                if (reconnectTimer >= 0) {
-                    vertx.cancelTimer(reconnectTimer);
-                }
-                if (client != null && client.isConnected()) {
-                    client.disconnect();
-                }
-            });
-        }
+        end();
     }
 
     /** @return true while connected to the broker */
@@ -91,6 +67,7 @@ public class DeviceAckPublisher {
     }
 
     /** @return the client id of the ack connection, {@code <ingest.mqtt.client-id>-acks} */
+    @Override
     public String clientId() {
         return config.clientId() + "-acks";
     }
@@ -177,76 +154,28 @@ public class DeviceAckPublisher {
         }
     }
 
-    private String broker() {
-        return config.host() + ":" + config.port();
+    @Override
+    protected MqttClientOptions options() {
+        return baseOptions(true).setMaxInflightQueue(2 * acks.maxInFlight());
     }
 
-    private MqttClientOptions options() {
-        MqttClientOptions options = new MqttClientOptions()
-                .setClientId(clientId())
-                .setCleanSession(true)
-                .setAutoKeepAlive(true)
-                .setKeepAliveInterval(config.keepAliveSeconds())
-                .setMaxInflightQueue(2 * acks.maxInFlight());
-        options.setMaxMessageSize(config.maxMessageBytes());
-        config.username().ifPresent(options::setUsername);
-        config.password().ifPresent(options::setPassword);
-        return options;
-    }
-
-    private void connect() {
-        reconnectTimer = -1;
-        if (stopped) {
-            return;
-        }
-        MqttClient connecting = MqttClient.create(vertx, options());
-        client = connecting;
+    @Override
+    protected void install(MqttClient connecting) {
         connecting.publishCompletionHandler(packetId -> onPuback(connecting, packetId));
-        connecting.closeHandler(ignored -> onClosed(connecting));
-        connecting.exceptionHandler(e -> Log.warnf("MQTT ack connection to %s: %s", broker(), e.toString()));
-        connecting.connect(config.port(), config.host(), result -> onConnected(connecting, result));
     }
 
-    private void onConnected(MqttClient connecting, AsyncResult<MqttConnAckMessage> result) {
-        if (connecting != client) {
-            return;
-        }
-        if (result.failed()) {
-            String reason = MqttRefusals.reason(result.cause());
-            if (reason != null) {
-                metrics.connectionRefused("acks", reason);
-                Log.errorf("MQTT broker %s refused the connection of ack publisher %s (user %s): %s", broker(),
-                        clientId(), config.username().orElse("anonymous"), MqttRefusals.describe(result.cause()));
-            } else {
-                Log.warnf("cannot connect ack publisher %s to MQTT broker %s: %s", clientId(), broker(),
-                        result.cause());
-            }
-            scheduleReconnect();
-            return;
-        }
-        reconnectDelayMs = config.reconnectDelay().toMillis();
+    @Override
+    protected void onUp(MqttClient connecting, MqttConnAckMessage connAck) {
         connected = true;
         Log.infof("ack publisher connected to MQTT broker %s as %s", broker(), clientId());
     }
 
-    private void onClosed(MqttClient closed) {
-        if (closed != client) {
-            return;
-        }
+    @Override
+    protected void onDown(MqttClient closed, boolean stopping) {
         connected = false;
         failPending("connection to " + broker() + " lost before the PUBACK");
-        if (!stopped) {
+        if (!stopping) {
             Log.warnf("MQTT ack connection to %s closed; unconfirmed acks will be published again", broker());
-            scheduleReconnect();
         }
-    }
-
-    private void scheduleReconnect() {
-        if (stopped || reconnectTimer >= 0) {
-            return;
-        }
-        long delay = reconnectDelayMs;
-        reconnectDelayMs = Math.min(delay * 2, config.maxReconnectDelay().toMillis());
-        reconnectTimer = vertx.setTimer(delay, ignored -> connect());
     }
 }

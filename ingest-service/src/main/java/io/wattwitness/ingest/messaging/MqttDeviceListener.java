@@ -4,8 +4,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
@@ -16,8 +14,8 @@ import io.wattwitness.ingest.config.IngestConfig;
 import io.wattwitness.ingest.service.DeviceTopics;
 import io.wattwitness.ingest.service.IngestMetrics;
 import io.wattwitness.ingest.service.IngestService;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,32 +38,24 @@ import java.util.Map;
  * This client is used instead of the {@code smallrye-mqtt} incoming connector because that connector acknowledges on
  * receipt and drops messages that arrive before the channel is subscribed.
  */
-@ApplicationScoped
-public class MqttDeviceListener {
+@Singleton
+public class MqttDeviceListener extends ReconnectingMqttClient {
 
     private static final int QOS_AT_LEAST_ONCE = 1;
     private static final int SUBACK_FAILURE = 0x80;
 
-    private final Vertx vertx;
-    private final IngestConfig.Mqtt config;
     private final IngestService ingest;
     private final DeviceTopics topics;
     private final IngestMetrics metrics;
     private final String readingsFilter;
     private final String statusFilter;
 
-    private Context context;
-    private MqttClient client;
-    private long reconnectTimer = -1;
-    private long reconnectDelayMs;
     private volatile boolean subscribed;
-    private volatile boolean stopped;
 
     MqttDeviceListener(Vertx vertx, IngestConfig config, IngestService ingest, DeviceTopics topics,
             IngestMetrics metrics) {
-        this.vertx = vertx;
+        super(vertx, config.mqtt(), metrics, "devices");
         this.topics = topics;
-        this.config = config.mqtt();
         this.ingest = ingest;
         this.metrics = metrics;
         boolean shared = this.config.sharedSubscription();
@@ -75,24 +65,11 @@ public class MqttDeviceListener {
     }
 
     void start(@Observes StartupEvent event) {
-        reconnectDelayMs = config.reconnectDelay().toMillis();
-        context = vertx.getOrCreateContext();
-        context.runOnContext(ignored -> connect());
+        begin();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopped = true;
-        Context ctx = context;
-        if (ctx != null) {
-            ctx.runOnContext(ignored -> {
-                if (reconnectTimer >= 0) {
-                    vertx.cancelTimer(reconnectTimer);
-                }
-                if (client != null && client.isConnected()) {
-                    client.disconnect();
-                }
-            });
-        }
+        end();
     }
 
     /** @return true when connected and the broker granted both subscriptions */
@@ -100,12 +77,8 @@ public class MqttDeviceListener {
         return subscribed;
     }
 
-    /** @return {@code host:port} of the broker */
-    public String broker() {
-        return config.host() + ":" + config.port();
-    }
-
     /** @return the client id of the persistent session */
+    @Override
     public String clientId() {
         return config.clientId();
     }
@@ -115,49 +88,23 @@ public class MqttDeviceListener {
         return readingsFilter + " " + statusFilter;
     }
 
-    private MqttClientOptions options() {
-        MqttClientOptions options = new MqttClientOptions()
-                .setClientId(config.clientId())
-                .setCleanSession(false)
-                .setAutoKeepAlive(true)
-                .setKeepAliveInterval(config.keepAliveSeconds());
+    @Override
+    protected MqttClientOptions options() {
+        MqttClientOptions options = baseOptions(false);
         options.setAutoAck(false);
-        options.setMaxMessageSize(config.maxMessageBytes());
-        config.username().ifPresent(options::setUsername);
-        config.password().ifPresent(options::setPassword);
         return options;
     }
 
-    private void connect() {
-        reconnectTimer = -1;
-        if (stopped) {
-            return;
-        }
-        MqttClient connecting = MqttClient.create(vertx, options());
-        client = connecting;
+    @Override
+    protected void install(MqttClient connecting) {
         connecting.publishHandler(message -> onPublish(connecting, message));
         connecting.subscribeCompletionHandler(this::onSubscribed);
-        connecting.closeHandler(ignored -> onClosed(connecting));
-        connecting.exceptionHandler(e -> Log.warnf("MQTT connection to %s: %s", broker(), e.toString()));
-        connecting.connect(config.port(), config.host(), result -> onConnected(connecting, result));
     }
 
-    private void onConnected(MqttClient connected, AsyncResult<MqttConnAckMessage> result) {
-        if (result.failed()) {
-            String reason = MqttRefusals.reason(result.cause());
-            if (reason != null) {
-                metrics.connectionRefused("devices", reason);
-                Log.errorf("MQTT broker %s refused the connection of %s (user %s): %s", broker(), config.clientId(),
-                        config.username().orElse("anonymous"), MqttRefusals.describe(result.cause()));
-            } else {
-                Log.warnf("cannot connect to MQTT broker %s as %s: %s", broker(), config.clientId(), result.cause());
-            }
-            scheduleReconnect();
-            return;
-        }
-        reconnectDelayMs = config.reconnectDelay().toMillis();
+    @Override
+    protected void onUp(MqttClient connected, MqttConnAckMessage connAck) {
         Log.infof("connected to MQTT broker %s as %s (session present: %s)", broker(), config.clientId(),
-                result.result().isSessionPresent());
+                connAck.isSessionPresent());
         Map<String, Integer> filters = new LinkedHashMap<>();
         filters.put(readingsFilter, QOS_AT_LEAST_ONCE);
         filters.put(statusFilter, QOS_AT_LEAST_ONCE);
@@ -167,6 +114,14 @@ public class MqttDeviceListener {
                 connected.disconnect();
             }
         });
+    }
+
+    @Override
+    protected void onDown(MqttClient closed, boolean stopping) {
+        subscribed = false;
+        if (!stopping) {
+            Log.warnf("MQTT connection to %s closed; unacknowledged messages will be redelivered", broker());
+        }
     }
 
     private void onSubscribed(MqttSubAckMessage ack) {
@@ -180,26 +135,6 @@ public class MqttDeviceListener {
         }
         subscribed = true;
         Log.infof("subscribed to %s and %s (granted QoS %s)", readingsFilter, statusFilter, ack.grantedQoSLevels());
-    }
-
-    private void onClosed(MqttClient closed) {
-        if (closed != client) {
-            return;
-        }
-        subscribed = false;
-        if (!stopped) {
-            Log.warnf("MQTT connection to %s closed; unacknowledged messages will be redelivered", broker());
-            scheduleReconnect();
-        }
-    }
-
-    private void scheduleReconnect() {
-        if (stopped || reconnectTimer >= 0) {
-            return;
-        }
-        long delay = reconnectDelayMs;
-        reconnectDelayMs = Math.min(delay * 2, config.maxReconnectDelay().toMillis());
-        reconnectTimer = vertx.setTimer(delay, ignored -> connect());
     }
 
     private void onPublish(MqttClient receiver, MqttPublishMessage message) {
