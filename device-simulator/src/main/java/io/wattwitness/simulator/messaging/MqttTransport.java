@@ -547,18 +547,25 @@ public final class MqttTransport implements Transport {
             boolean lost = false;
             synchronized (protocol) {
                 List<DeliveryProtocol.Publication> due = protocol.due();
-                for (DeliveryProtocol.Publication publication : due) {
+                for (int i = 0; i < due.size(); i++) {
+                    DeliveryProtocol.Publication publication = due.get(i);
                     Emission emission = publication.emission();
                     byte[] payload = emission.envelope().toJson().getBytes(StandardCharsets.UTF_8);
                     long sentAtMs = System.currentTimeMillis();
                     try {
                         client.publish(readingsTopic(id), payload, 1, false);
-                    } catch (MqttException e) {
-                        LOG.warning("publish failed for " + id + " (" + describe(e) + "); the outbox is sent again "
-                                + "after reconnecting");
+                    } catch (MqttException | RuntimeException e) {
                         if (!client.isConnected()) {
+                            LOG.warning("publish failed for " + id + " (" + describe(e) + "); the outbox is sent "
+                                    + "again after reconnecting");
                             protocol.disconnected();
                             lost = true;
+                        } else {
+                            // Still connected (e.g. the client's in-flight limit): what was not handed over is due
+                            // again at the next pump (the transport's tick), in order.
+                            LOG.warning("publish failed for " + id + " (" + describe(e) + "); " + (due.size() - i)
+                                    + " publications are due again at the next check");
+                            protocol.notSent(due.subList(i, due.size()));
                         }
                         break;
                     }

@@ -256,6 +256,57 @@ public final class DeliveryProtocol {
         return out;
     }
 
+    /**
+     * Gives back publications that {@link #due} returned but the transport could not hand to its client (a publish
+     * that failed while the connection stayed up, e.g. the client's own in-flight limit): they are due again at the
+     * next {@link #due}, in the same order, as if never returned. Readings leave the window; a first transmission
+     * stays a first transmission (followed by its injected copies); other injected copies go back to the front of
+     * their queue. Publications of readings no longer in the outbox (acknowledged meanwhile) are ignored.
+     *
+     * @param unsent the publications not made, in the order {@code due} returned them
+     */
+    public synchronized void notSent(List<Publication> unsent) {
+        for (Publication publication : unsent) {
+            Emission emission = publication.emission();
+            if (publication.injected()) {
+                continue;
+            }
+            Flight flight = flights.get(new Key(emission.boot(), emission.seq()));
+            if (flight == null) {
+                continue;
+            }
+            if (flight.inFlight) {
+                flight.inFlight = false;
+                inFlight--;
+            }
+            flight.transmissions--;
+            if (publication.resend()) {
+                resent--;
+            } else {
+                sent--;
+                flight.first = emission;
+            }
+        }
+        // Injected copies follow their reading's first transmission again, or go back to the front of the queue.
+        List<Emission> queued = new ArrayList<>();
+        for (Publication publication : unsent) {
+            if (!publication.injected()) {
+                continue;
+            }
+            Emission emission = publication.emission();
+            injected--;
+            Flight flight = flights.get(new Key(emission.boot(), emission.seq()));
+            if (flight != null && flight.transmissions == 0) {
+                flight.extras.add(emission);
+            } else {
+                queued.add(emission);
+            }
+        }
+        for (int i = queued.size() - 1; i >= 0; i--) {
+            pendingExtras.addFirst(queued.get(i));
+        }
+    }
+
     private long timeoutNanos(int level) {
         long t = settings.ackTimeout().toNanos();
         long max = settings.ackTimeoutMax().toNanos();

@@ -140,4 +140,28 @@ class DeliveryProtocolTest {
         assertEquals(List.of("1/2", "1/3"), ids(protocol.due()));
         assertEquals(2, device.store().outboxDropped());
     }
+    @Test
+    void publicationsNotHandedToTheClientAreDueAgainInOrder() throws Exception {
+        SimulatedDevice device = device(Faults.NONE.withDuplicateRate(1));
+        DeliveryProtocol protocol = protocol(device, 3);
+        offer(protocol, device, 4);
+        protocol.connected();
+        List<DeliveryProtocol.Publication> due = protocol.due();
+        assertEquals(List.of("1/0", "I1/0", "1/1", "I1/1", "1/2", "I1/2"), ids(due));
+        // the client took 1/0 and its duplicate, then refused 1/1 while still connected
+        protocol.notSent(due.subList(2, due.size()));
+        assertEquals(1, protocol.inFlight());
+        assertEquals(new DeliveryCounters(1, 0, 1, 0, 0, 0, 0, 0, 0, 0), protocol.counters());
+        assertEquals(List.of("1/1", "I1/1", "1/2", "I1/2"), ids(protocol.due()),
+                "first transmissions again, each with its injected copy, and 1/3 still outside the window");
+        assertEquals(3, protocol.inFlight());
+
+        // a timeout resend that was not handed over is due again at once, still a resend
+        advance(100);
+        List<DeliveryProtocol.Publication> resends = protocol.due();
+        assertEquals(List.of("R1/0", "R1/1", "R1/2"), ids(resends));
+        protocol.notSent(resends.subList(1, resends.size()));
+        assertEquals(List.of("R1/1", "R1/2"), ids(protocol.due()));
+        assertEquals(new DeliveryCounters(3, 3, 3, 0, 0, 0, 0, 0, 0, 3), protocol.counters());
+    }
 }
