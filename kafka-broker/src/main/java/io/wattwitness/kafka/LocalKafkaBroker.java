@@ -233,14 +233,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            bytes[i] = (byte) (uuid.getMostSignificantBits() >>> (56 - 8 * i));
-            bytes[8 + i] = (byte) (uuid.getLeastSignificantBits() >>> (56 - 8 * i));
+    /**
+     * @return a random cluster id: 16 bytes, URL-safe base64 without padding, never starting with {@code -} (the
+     *         storage tool's argument parser would take such a value for an option: one start in 64 failed)
+     */
+    static String clusterId() {
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            byte[] bytes = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                bytes[i] = (byte) (uuid.getMostSignificantBits() >>> (56 - 8 * i));
+                bytes[8 + i] = (byte) (uuid.getLeastSignificantBits() >>> (56 - 8 * i));
+            }
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            if (!id.startsWith("-")) {
+                return id;
+            }
         }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /**

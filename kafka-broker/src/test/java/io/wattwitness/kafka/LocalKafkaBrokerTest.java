@@ -93,4 +93,12 @@ class LocalKafkaBrokerTest {
             assertEquals("reading-49", values.get(49));
         }
     }
+    @Test
+    void clusterIdsAreSixteenBytesAndNeverLookLikeAnOption() {
+        for (int i = 0; i < 20_000; i++) {
+            String id = LocalKafkaBroker.clusterId();
+            assertFalse(id.startsWith("-"), id);
+            assertEquals(16, java.util.Base64.getUrlDecoder().decode(id).length, id);
+        }
+    }
 }
