@@ -248,7 +248,7 @@ class PipelineIT {
     }
 
     /**
-     * Quarantine rows stored more than once: issue 3 wants an identical resend to be a no-op. (verify-service's
+     * Quarantine rows stored more than once: an identical resend must be a no-op (SPEC.md §3.3). (verify-service's
      * migration V20 keys quarantine rows by receive time, so every resend or redelivery of a refused envelope gets a
      * new row; keying them by (stage, reason, device, raw envelope) would keep both its concern and this rule.)
      */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Acceptance (issue 2): replaying {@code ../shared/data/pv/system_10004_ac_energy.csv} yields registers whose daily
+ * Acceptance: replaying {@code ../shared/data/pv/system_10004_ac_energy.csv} yields registers whose daily
  * deltas equal the file's daily totals, i.e. the last counter value of each local day, computed here directly from
  * the CSV text.
  */

@@ -11,10 +11,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttConnAckMessage;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubAckMessage;
 import io.wattwitness.ingest.config.IngestConfig;
 import io.wattwitness.ingest.service.IngestMetrics;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,7 +40,14 @@ import java.util.concurrent.CompletableFuture;
 @Singleton
 public class DeviceAckPublisher extends ReconnectingMqttClient {
 
+    /** Mosquitto's count of messages dropped since it started ($SYS tree). */
+    static final String SYS_DROPPED = "$SYS/broker/publish/messages/dropped";
+    /** Mosquitto's count of messages it holds ($SYS tree). */
+    static final String SYS_STORED = "$SYS/broker/store/messages/count";
+    private static final int SUBACK_FAILURE = 0x80;
+
     private final IngestConfig.Acks acks;
+    private final IngestMetrics metrics;
 
     private volatile boolean connected;
     /** Publications written and awaiting their PUBACK, by packet id; confined to {@link #context}. */
@@ -51,6 +61,7 @@ public class DeviceAckPublisher extends ReconnectingMqttClient {
     DeviceAckPublisher(Vertx vertx, IngestConfig config, IngestMetrics metrics) {
         super(vertx, config.mqtt(), metrics, "acks");
         this.acks = config.acks();
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent event) {
@@ -162,12 +173,42 @@ public class DeviceAckPublisher extends ReconnectingMqttClient {
     @Override
     protected void install(MqttClient connecting) {
         connecting.publishCompletionHandler(packetId -> onPuback(connecting, packetId));
+        connecting.publishHandler(this::onStatistic);
+        connecting.subscribeCompletionHandler(this::onStatisticsSubscribed);
     }
 
     @Override
     protected void onUp(MqttClient connecting, MqttConnAckMessage connAck) {
         connected = true;
         Log.infof("ack publisher connected to MQTT broker %s as %s", broker(), clientId());
+        // The broker's own counters (queue drops, messages held), at QoS 0 on this clean session.
+        connecting.subscribe(Map.of(SYS_DROPPED, 0, SYS_STORED, 0));
+    }
+
+    private void onStatisticsSubscribed(MqttSubAckMessage ack) {
+        if (ack.grantedQoSLevels().contains(SUBACK_FAILURE)) {
+            Log.warnf("MQTT broker %s refused %s the subscription to its statistics (%s, %s): the gauges "
+                    + "ingest_broker_* stay empty; grant it in the broker's access rules", broker(), clientId(),
+                    SYS_DROPPED, SYS_STORED);
+            return;
+        }
+        metrics.brokerStatisticsGranted();
+    }
+
+    private void onStatistic(MqttPublishMessage message) {
+        String text = message.payload().toString(StandardCharsets.US_ASCII).trim();
+        long value;
+        try {
+            value = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            Log.debugf("ignored broker statistic %s: %s", message.topicName(), text);
+            return;
+        }
+        if (SYS_DROPPED.equals(message.topicName())) {
+            metrics.brokerDropped(value);
+        } else if (SYS_STORED.equals(message.topicName())) {
+            metrics.brokerStored(value);
+        }
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.wattwitness.ingest.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Counters of ingest, exposed in Prometheus format at {@code /q/metrics}:
@@ -15,6 +17,11 @@ import java.util.Map;
  * (a publish attempt failed and is retried), {@code ingest_ack_records_invalid_total{reason}} ({@code bad_key},
  * {@code bad_value}; skipped); and of the broker connections {@code ingest_mqtt_connections_refused_total{client,reason}}
  * (CONNACK refusal, reason e.g. {@code not_authorized}) and {@code ingest_mqtt_subscriptions_refused_total}.
+ * The broker's own counters, as its {@code $SYS} tree last reported them (Mosquitto publishes it every
+ * {@code sys_interval}, 10 s by default; NaN until the broker granted the subscription):
+ * {@code ingest_broker_publish_dropped} (messages the broker dropped since it started: a full client queue, QoS 0
+ * while offline; Mosquitto publishes it only once it is not 0, so it reads 0 until then) and
+ * {@code ingest_broker_messages_stored} (messages the broker holds: queued for clients, in flight, retained).
  */
 @ApplicationScoped
 public class IngestMetrics {
@@ -29,9 +36,18 @@ public class IngestMetrics {
     private final Map<AckRecord.InvalidReason, Counter> invalidAcks = new EnumMap<>(AckRecord.InvalidReason.class);
     private final Counter subscriptionsRefused;
     private final MeterRegistry registry;
+    private final AtomicReference<Double> brokerDropped = new AtomicReference<>(Double.NaN);
+    private final AtomicReference<Double> brokerStored = new AtomicReference<>(Double.NaN);
 
     IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
+        Gauge.builder("ingest.broker.publish.dropped", brokerDropped, AtomicReference::get)
+                .description("Messages the MQTT broker dropped since it started ($SYS/broker/publish/messages/"
+                        + "dropped)")
+                .register(registry);
+        Gauge.builder("ingest.broker.messages.stored", brokerStored, AtomicReference::get)
+                .description("Messages the MQTT broker holds ($SYS/broker/store/messages/count)")
+                .register(registry);
         acksRelayed = Counter.builder("ingest.acks.relayed")
                 .description("Acks from devices.acks published on MQTT and PUBACKed by the broker").register(registry);
         ackRelayFailures = Counter.builder("ingest.ack.relay.failures")
@@ -120,5 +136,23 @@ public class IngestMetrics {
     /** Counts one subscription the MQTT broker refused. */
     public void subscriptionRefused() {
         subscriptionsRefused.increment();
+    }
+
+    /**
+     * The broker granted the subscription to its statistics: the dropped count is 0 until it reports another value
+     * (Mosquitto does not publish a count of 0).
+     */
+    public void brokerStatisticsGranted() {
+        brokerDropped.updateAndGet(v -> v.isNaN() ? 0.0 : v);
+    }
+
+    /** @param dropped messages the broker dropped since it started, as its $SYS tree reported it */
+    public void brokerDropped(long dropped) {
+        brokerDropped.set((double) dropped);
+    }
+
+    /** @param stored messages the broker holds, as its $SYS tree reported it */
+    public void brokerStored(long stored) {
+        brokerStored.set((double) stored);
     }
 }

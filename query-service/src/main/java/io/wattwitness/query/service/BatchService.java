@@ -29,7 +29,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Sealed batches (issue 4, "Sealed batches"): verified readings not yet batched are sealed into immutable batches
+ * Sealed batches: verified readings not yet batched are sealed into immutable batches
  * numbered from 1, in id order, with the Merkle root of reading-format SPEC.md section 5. Only readings with status
  * {@code verified} are sealed: disputed readings (equivocation) and anomalies (validly signed but implausible:
  * register rollback, clock trouble) are held back, and quarantined inputs are never readings at all.

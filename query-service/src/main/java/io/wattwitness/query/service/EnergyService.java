@@ -26,7 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Energy analytics over the 5-minute rollups (issue 4, "Energy analytics"): rollup maintenance from verified
+ * Energy analytics over the 5-minute rollups: rollup maintenance from verified
  * readings, charts in the installation's calendar, and the summary figures.
  * <p>
  * Rollups are recomputed, never incremented: a reading at time T affects the slots between its counted neighbours,

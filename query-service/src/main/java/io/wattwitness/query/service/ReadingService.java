@@ -27,7 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Readings: listing, latest, quarantine and the HTTP transport (issue 4, "API").
+ * Readings: listing, latest, quarantine and the HTTP transport.
  */
 @ApplicationScoped
 public class ReadingService {

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Device and anchoring status (issue 4, "Device status"): connection from MQTT birth / last-will messages
+ * Device and anchoring status: connection from MQTT birth / last-will messages
  * ({@code devices.status}, persisted here in {@code device_status}), liveness from the newest reading in the signed
  * (boot, seq) sequence, anchoring freshness from the last anchored batch.
  */

@@ -177,6 +177,47 @@ public class ReadingRepository implements PanacheRepository<Reading> {
     }
 
     /**
+     * The new verdicts that {@link #reevaluate} left alone because their reading is already sealed into an anchoring
+     * batch (the chain holds what was sealed, so the row keeps the verdict it was sealed with).
+     *
+     * @param verdicts the new verdicts
+     * @return one line per sealed reading whose verdict now differs: {@code <device>/<boot>/<seq> (id <id>, batch
+     *         <batch>): sealed as <status>[ <code>], would now be <status>[ <code>]}
+     */
+    public Uni<List<String>> sealedDisagreements(List<BatchPlanner.Reevaluation> verdicts) {
+        if (verdicts.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        NativeSql sql = new NativeSql().append("SELECT r.id, r.device_id, r.boot, r.seq, r.batch_id, r.status,")
+                .append(" r.verification_error, v.new_status, v.new_error FROM readings r JOIN (VALUES ");
+        boolean first = true;
+        for (BatchPlanner.Reevaluation verdict : verdicts) {
+            sql.append(first ? "" : ", ").append("(CAST(" + sql.param(verdict.readingId()) + " AS bigint), CAST("
+                    + sql.param(verdict.status()) + " AS text), CAST(" + sql.param(verdict.verificationError())
+                    + " AS text))");
+            first = false;
+        }
+        sql.append(") AS v(reading_id, new_status, new_error) ON r.id = v.reading_id")
+                .append(" WHERE r.status <> 'disputed' AND r.batch_id IS NOT NULL")
+                .append(" AND (r.status, coalesce(r.verification_error, ''))")
+                .append(" <> (v.new_status, coalesce(v.new_error, '')) ORDER BY r.id");
+        return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(rows -> {
+            List<String> lines = new ArrayList<>(rows.size());
+            for (Object[] row : rows) {
+                lines.add(row[1] + "/" + NativeSql.toLong(row[2]) + "/" + NativeSql.toLong(row[3]) + " (id "
+                        + NativeSql.toLong(row[0]) + ", batch " + NativeSql.toLong(row[4]) + "): sealed as "
+                        + verdict((String) row[5], (String) row[6]) + ", would now be "
+                        + verdict((String) row[7], (String) row[8]));
+            }
+            return lines;
+        });
+    }
+
+    private static String verdict(String status, String code) {
+        return code == null ? status : status + " " + code;
+    }
+
+    /**
      * Marks stored readings disputed (equivocation); readings already disputed are left alone.
      *
      * @param ids reading ids

@@ -1,6 +1,7 @@
 package io.wattwitness.verify.service;
 
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.wattwitness.reading.ReadingIdentity;
 import io.wattwitness.verify.config.VerifyConfig;
@@ -119,16 +120,25 @@ public class ReadingStore {
             }
         }
         List<VerifiedEvent> changed = new ArrayList<>();
+        List<String> keptSealed = new ArrayList<>();
         return readings.insert(pending, verifiedAtMs)
                 .invoke(ids -> assignIds(pending, ids))
                 .chain(() -> readings.reevaluate(planner.reevaluations()))
                 .invoke(changed::addAll)
+                .chain(() -> readings.sealedDisagreements(planner.reevaluations()))
+                .invoke(kept -> {
+                    keptSealed.addAll(kept);
+                    for (String line : kept) {
+                        Log.warnf("register verdict of a sealed reading not changed (the anchored batch keeps it): "
+                                + "%s", line);
+                    }
+                })
                 .chain(() -> conflicts.insert(conflicting))
                 .chain(insertedConflicts -> readings.dispute(storedTargets(conflicting))
                         .invoke(changed::addAll)
                         .chain(disputed -> quarantine.insert(quarantined)
                                 .chain(() -> devices.raiseHighestBoot(boots))
-                                .map(ignored -> result(planner, insertedConflicts, changed, verifiedAtMs))));
+                                .map(ignored -> result(planner, insertedConflicts, changed, keptSealed.size(), verifiedAtMs))));
     }
 
     private static void assignIds(List<PendingReading> pending, Map<String, Long> ids) {
@@ -154,7 +164,7 @@ public class ReadingStore {
     }
 
     private static StoreResult result(BatchPlanner planner, Set<String> insertedConflicts, List<VerifiedEvent> changed,
-            long verifiedAtMs) {
+            int keptSealed, long verifiedAtMs) {
         int resends = 0;
         int late = 0;
         Map<String, Integer> outcomes = new TreeMap<>();
@@ -185,6 +195,6 @@ public class ReadingStore {
         }
         events.addAll(changed);
         return new StoreResult(outcomes, quarantined, events, AckPlan.of(planner.decisions()), resends, late,
-                reevaluated);
+                reevaluated, keptSealed);
     }
 }

@@ -14,13 +14,16 @@ import java.util.Map;
  * @param resends identical resends or redeliveries of stored readings (named stored again)
  * @param late new readings stored as late (SPEC.md §8)
  * @param reevaluated stored readings whose register verdict changed because a reading was inserted before them
+ * @param keptSealed stored readings whose register verdict would have changed but which are already sealed into an
+ *        anchoring batch: they keep the verdict they were sealed with (logged at WARN)
  */
 public record StoreResult(Map<String, Integer> outcomes, Map<String, Integer> quarantined,
-        List<VerifiedEvent> events, List<AckPlan.DeviceAckRecord> acks, int resends, int late, int reevaluated) {
+        List<VerifiedEvent> events, List<AckPlan.DeviceAckRecord> acks, int resends, int late, int reevaluated,
+        int keptSealed) {
 
     /** @return the result of an empty batch */
     public static StoreResult empty() {
-        return new StoreResult(Map.of(), Map.of(), List.of(), List.of(), 0, 0, 0);
+        return new StoreResult(Map.of(), Map.of(), List.of(), List.of(), 0, 0, 0, 0);
     }
 
     /** Outcome: a new row with status verified. */

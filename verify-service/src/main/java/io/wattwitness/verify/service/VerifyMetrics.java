@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Micrometer counters, Prometheus names at {@code /q/metrics}: {@code verify_readings_total{outcome}},
  * {@code verify_duplicates_total}, {@code verify_resends_total}, {@code verify_late_readings_total},
- * {@code verify_reevaluated_total}, {@code verify_quarantined_total{stage,reason}}, {@code verify_batches_total},
+ * {@code verify_reevaluated_total}, {@code verify_reevaluations_kept_sealed_total},
+ * {@code verify_quarantined_total{stage,reason}}, {@code verify_batches_total},
  * and for acks (SPEC.md §6.1) {@code verify_acks_published_total}, {@code verify_acks_failed_total},
  * {@code verify_ack_readings_total{named=stored|refused}}. Counted after the batch committed (acks: after Kafka
  * answered). Every series exists from start-up, at 0.
@@ -30,6 +31,7 @@ public class VerifyMetrics {
         resends();
         late();
         reevaluated();
+        keptSealed();
         acksPublished();
         acksFailed();
         ackReadings("stored");
@@ -50,6 +52,7 @@ public class VerifyMetrics {
         resends().increment(result.resends());
         late().increment(result.late());
         reevaluated().increment(result.reevaluated());
+        keptSealed().increment(result.keptSealed());
         quarantined(QuarantineEntry.STAGE_VERIFY, result.quarantined());
     }
 
@@ -110,6 +113,12 @@ public class VerifyMetrics {
     private Counter late() {
         return Counter.builder("verify.late.readings")
                 .description("Readings older than the age limit stored as late (continuing the sequence)")
+                .register(registry);
+    }
+
+    private Counter keptSealed() {
+        return Counter.builder("verify.reevaluations.kept.sealed")
+                .description("Register verdicts not changed because the reading is already sealed into a batch")
                 .register(registry);
     }
 

@@ -34,6 +34,15 @@ class HealthAndMetricsTest {
                 .body(containsString("verify_readings_total{outcome=\"quarantined\"}"))
                 .body(containsString("verify_readings_total{outcome=\"duplicate\"}"))
                 .body(containsString("verify_duplicates_total"))
-                .body(containsString("verify_batches_total"));
+                .body(containsString("verify_batches_total"))
+                .body(containsString("verify_reevaluations_kept_sealed_total"));
+    }
+
+    /** Readings waiting in Kafka for verification: the consumer's lag, from the Kafka client's own metrics. */
+    @Test
+    void theConsumerLagIsExposed() {
+        PipelineKit.await("Kafka consumer lag metric", Duration.ofSeconds(60),
+                () -> RestAssured.get("/q/metrics").then().extract().asString()
+                        .contains("kafka_consumer_fetch_manager_records_lag_max"));
     }
 }

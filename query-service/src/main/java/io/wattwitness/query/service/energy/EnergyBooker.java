@@ -3,7 +3,7 @@ package io.wattwitness.query.service.energy;
 import java.util.List;
 
 /**
- * Books the energy of a reading sequence onto a {@link BucketGrid} (issue 4, "Energy analytics").
+ * Books the energy of a reading sequence onto a {@link BucketGrid}.
  * <p>
  * Rules, applied to each pair of consecutive samples (a, b) in time order:
  * <ol>

@@ -21,7 +21,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replay acceptance at the analytics level (issue 4, "Acceptance"): real PV data from {@code ../shared/data/pv}
+ * Replay acceptance at the analytics level: real PV data from {@code ../shared/data/pv}
  * is turned into meter readings and booked into local calendar days; each day's total must equal a computation done
  * directly on the file. Skipped with a message when {@code ../shared} is absent.
  */
