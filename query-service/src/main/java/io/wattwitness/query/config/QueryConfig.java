@@ -31,6 +31,9 @@ public interface QueryConfig {
     /** @return live updates */
     Live live();
 
+    /** @return installation attestation (device certificate chains) */
+    Attestation attestation();
+
     /** Opaque bearer tokens, comma-separated lists; a role without tokens cannot be used. */
     interface Tokens {
         /** @return tokens of the operator role (installations) */
@@ -116,5 +119,15 @@ public interface QueryConfig {
         /** @return heartbeat comment period */
         @WithDefault("15s")
         Duration heartbeat();
+    }
+
+    /** Installation attestation: the certificate chain of the meter's secure element. */
+    interface Attestation {
+        /**
+         * @return PEM files of trust anchors (manufacturer roots, e.g. Microchip's Trust&amp;GO root), each with one
+         *         or more {@code CERTIFICATE} blocks; absent = attestation disabled (env
+         *         {@code ATTESTATION_TRUST_ANCHORS}, comma-separated)
+         */
+        Optional<List<String>> trustAnchors();
     }
 }

@@ -8,7 +8,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A solar installation and its current device key (table {@code installations}, V1__core.sql). */
+/**
+ * A solar installation and its current device key (table {@code installations}, V1__core.sql) with the attestation
+ * of that key (V30__query_installation_attestation.sql; all attestation members null unless {@link #attested}).
+ */
 @Entity
 @Table(name = "installations")
 public class Installation {
@@ -46,4 +49,18 @@ public class Installation {
     /** Last change. */
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** Whether a certificate chain attested the current key. */
+    public boolean attested;
+    /** Device certificate subject (RFC 4514), or null. */
+    @Column(name = "attestation_device_subject")
+    public String attestationDeviceSubject;
+    /** Device certificate serial, lowercase hex, or null. */
+    @Column(name = "attestation_device_serial")
+    public String attestationDeviceSerial;
+    /** Subject of the trust anchor the chain led to, or null. */
+    @Column(name = "attestation_anchor_subject")
+    public String attestationAnchorSubject;
+    /** When the chain was checked, or null. */
+    @Column(name = "attestation_checked_at")
+    public Instant attestationCheckedAt;
 }

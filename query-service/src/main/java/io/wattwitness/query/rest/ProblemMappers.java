@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Every error as {@code application/problem+json} (RFC 9457): {@code {type, title, status, detail, field?}}.
+ * Every error as {@code application/problem+json} (RFC 9457): {@code {type, title, status, detail, field?}}, plus
+ * the extension members a service problem carries (e.g. {@code code} of a 422, {@code reason} of a failed
+ * attestation).
  */
 public class ProblemMappers {
 
@@ -30,7 +32,13 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response problem(ProblemException problem) {
-        return problem(problem.status(), problem.title(), problem.getMessage(), problem.field());
+        Response response = problem(problem.status(), problem.title(), problem.getMessage(), problem.field());
+        if (!problem.members().isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = (Map<String, Object>) response.getEntity();
+            problem.members().forEach(body::putIfAbsent);
+        }
+        return response;
     }
 
     /**

@@ -25,9 +25,12 @@ public final class ApiModel {
      * @param longitude −180..180 or null
      * @param capacityW nameplate W ≥ 0 or null
      * @param rotateKey allow replacing the key of an existing installation
+     * @param certificates optional attestation of {@code public_key}: PEM certificates, the device certificate first,
+     *        then its signer (ATECC608A Trust&amp;GO layout), 1 to 4; checked against the configured trust anchors
+     *        (400 malformed, 422 {@code attestation_failed} / {@code attestation_disabled}, see AttestationService)
      */
     public record InstallationRequest(String name, String shellyMac, String publicKey, String timezone, Double latitude,
-            Double longitude, Double capacityW, Boolean rotateKey) {
+            Double longitude, Double capacityW, Boolean rotateKey, List<String> certificates) {
     }
 
     /**
@@ -47,10 +50,30 @@ public final class ApiModel {
      * @param isActive active
      * @param keyFingerprint = device id
      * @param keys key history, oldest first
+     * @param attestation whether a certificate chain attested the current key
      */
     public record InstallationView(long id, String name, String shellyMac, String publicKey, String deviceId,
             String timezone, Double latitude, Double longitude, Double capacityW, Instant createdAt, Instant updatedAt,
-            @JsonProperty("is_active") boolean isActive, String keyFingerprint, List<KeyView> keys) {
+            @JsonProperty("is_active") boolean isActive, String keyFingerprint, List<KeyView> keys,
+            AttestationView attestation) {
+    }
+
+    /**
+     * The attestation of an installation's current key: {@code {"attested": true, "device_subject": "CN=…",
+     * "device_serial": "1a2b", "anchor_subject": "CN=…", "checked_at": "2026-…Z"}} or {@code {"attested": false}}.
+     *
+     * @param attested whether a chain attested the current key
+     * @param deviceSubject device certificate subject (RFC 4514), omitted when not attested
+     * @param deviceSerial device certificate serial, lowercase hex, omitted when not attested
+     * @param anchorSubject subject of the trust anchor (manufacturer root) the chain led to, omitted when not attested
+     * @param checkedAt when the chain was checked, omitted when not attested
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttestationView(boolean attested, String deviceSubject, String deviceSerial, String anchorSubject,
+            Instant checkedAt) {
+
+        /** Not attested. */
+        public static final AttestationView NONE = new AttestationView(false, null, null, null, null);
     }
 
     /**

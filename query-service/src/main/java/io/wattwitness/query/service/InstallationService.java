@@ -8,9 +8,11 @@ import io.wattwitness.query.repository.Installation;
 import io.wattwitness.query.repository.InstallationKey;
 import io.wattwitness.query.repository.InstallationKeyRepository;
 import io.wattwitness.query.repository.InstallationRepository;
+import io.wattwitness.query.service.ApiModel.AttestationView;
 import io.wattwitness.query.service.ApiModel.InstallationRequest;
 import io.wattwitness.query.service.ApiModel.InstallationView;
 import io.wattwitness.query.service.ApiModel.KeyView;
+import io.wattwitness.query.service.attestation.AttestationVerdict;
 import io.wattwitness.reading.DeviceKey;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingFormatException;
@@ -25,21 +27,30 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Installations: registration, update by meter MAC, key rotation with history (issue 4, "API").
+ * Installations: registration, update by meter MAC, key rotation with history, attestation of the current key.
+ * <p>
+ * Attestation ({@link AttestationService}): a body with {@code certificates} is checked before anything is stored
+ * and, when the chain verifies, the installation is stored attested for the key of the body. A key rotation without
+ * {@code certificates} clears the attestation (it was for the retired key); an update that keeps the key and sends
+ * no certificates keeps it.
  */
 @ApplicationScoped
 public class InstallationService {
 
     private final InstallationRepository installations;
     private final InstallationKeyRepository keys;
+    private final AttestationService attestation;
 
     /**
      * @param installations installation rows
      * @param keys key history rows
+     * @param attestation certificate chain checks
      */
-    public InstallationService(InstallationRepository installations, InstallationKeyRepository keys) {
+    public InstallationService(InstallationRepository installations, InstallationKeyRepository keys,
+            AttestationService attestation) {
         this.installations = installations;
         this.keys = keys;
+        this.attestation = attestation;
     }
 
     /**
@@ -92,15 +103,18 @@ public class InstallationService {
 
     /**
      * Creates an installation or updates the one with the same {@code shelly_mac}. A different key is refused
-     * unless {@code rotate_key} is true; the old key is then retired and kept in the history.
+     * unless {@code rotate_key} is true; the old key is then retired and kept in the history. With
+     * {@code certificates}, the chain must attest the body's key (checked before any database access).
      *
      * @param request the body
-     * @return the stored installation and whether it was created
+     * @return the stored installation and whether it was created; fails with 400 (invalid member, malformed
+     *         certificate), 409 (key conflict), 422 ({@code attestation_failed}, {@code attestation_disabled})
      */
     @WithTransaction
     public Uni<Upserted> upsert(InstallationRequest request) {
         Valid valid = validate(request);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        AttestationVerdict verdict = attestation.check(request.certificates(), valid.key(), now);
         return installations.findByMac(valid.mac()).chain(existing -> {
             if (existing == null) {
                 return keys.findByDeviceId(valid.key().deviceIdHex()).chain(used -> {
@@ -114,12 +128,14 @@ public class InstallationService {
                     created.deviceId = valid.key().deviceIdHex();
                     created.active = true;
                     created.createdAt = now;
+                    attest(created, verdict);
                     return installations.persistAndFlush(created)
                             .chain(() -> keys.persistAndFlush(newKey(created.id, valid.key(), now)))
                             .chain(() -> keys.forInstallation(created.id))
                             .map(history -> {
-                                Log.infof("installation %d registered for meter %s, device %s", created.id, valid.mac(),
-                                        created.deviceId);
+                                Log.infof("installation %d registered for meter %s, device %s, %s", created.id,
+                                        valid.mac(), created.deviceId, verdict == null ? "not attested"
+                                                : "attested by " + verdict.anchorSubject());
                                 return new Upserted(view(created, history), true);
                             });
                 });
@@ -132,6 +148,15 @@ public class InstallationService {
                             "installation " + existing.id + " has another key; send rotate_key: true to replace it");
                 }
                 keyChange = rotate(existing, valid.key(), now);
+                if (verdict == null && existing.attested) {
+                    Log.infof("installation %d: attestation cleared, it was for the retired key", existing.id);
+                    attest(existing, null);
+                }
+            }
+            if (verdict != null) {
+                Log.infof("installation %d: device %s attested by %s", existing.id, valid.key().deviceIdHex(),
+                        verdict.anchorSubject());
+                attest(existing, verdict);
             }
             return keyChange.chain(() -> installations.persistAndFlush(existing))
                     .chain(() -> keys.forInstallation(existing.id))
@@ -155,6 +180,15 @@ public class InstallationService {
                     })
                     .replaceWithVoid();
         });
+    }
+
+    /** Stores a verdict on the row, or clears the attestation when {@code verdict} is null. */
+    private static void attest(Installation installation, AttestationVerdict verdict) {
+        installation.attested = verdict != null;
+        installation.attestationDeviceSubject = verdict == null ? null : verdict.deviceSubject();
+        installation.attestationDeviceSerial = verdict == null ? null : verdict.serial();
+        installation.attestationAnchorSubject = verdict == null ? null : verdict.anchorSubject();
+        installation.attestationCheckedAt = verdict == null ? null : verdict.checkedAt();
     }
 
     private static InstallationKey newKey(long installationId, DeviceKey key, Instant now) {
@@ -225,6 +259,14 @@ public class InstallationService {
         return new InstallationView(installation.id, installation.name, installation.shellyMac.trim(),
                 installation.publicKey.trim(), deviceId, installation.timezone, installation.latitude,
                 installation.longitude, installation.capacityW, installation.createdAt, installation.updatedAt,
-                installation.active, deviceId, keyViews);
+                installation.active, deviceId, keyViews, attestationView(installation));
+    }
+
+    private static AttestationView attestationView(Installation installation) {
+        if (!installation.attested) {
+            return AttestationView.NONE;
+        }
+        return new AttestationView(true, installation.attestationDeviceSubject, installation.attestationDeviceSerial,
+                installation.attestationAnchorSubject, installation.attestationCheckedAt);
     }
 }

@@ -1,6 +1,7 @@
 package io.wattwitness.query.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.aMapWithSize;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -13,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.wattwitness.kafka.KafkaBrokerTestResource;
 import io.wattwitness.query.QueryDatabaseTestResource;
+import io.wattwitness.query.TestCa;
 import io.wattwitness.query.TestData;
 import io.wattwitness.reading.DeviceSigner;
 import java.security.SecureRandom;
@@ -140,6 +142,31 @@ class InstallationApiTest {
         given().get("/api/v1/installations/abc").then().statusCode(400).body("field", equalTo("installation_id"));
         given().get("/api/v1/installations/999999999").then().statusCode(404)
                 .contentType("application/problem+json").body("title", equalTo("Not found"));
+    }
+
+    @Test
+    void withoutTrustAnchorsRegistrationIsNotAttestedAndCertificatesAre422AttestationDisabled() {
+        DeviceSigner signer = DeviceSigner.generate(RANDOM);
+        String mac = TestData.randomMac();
+        TestCa ca = TestCa.trusted();
+        Map<String, Object> attested = body(mac, signer);
+        attested.put("certificates", List.of(TestCa.pem(ca.device(signer.publicKey())), TestCa.pem(ca.signer())));
+        given().header("Authorization", TestData.OPERATOR).contentType(ContentType.JSON).body(attested)
+                .post("/api/v1/installations")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("status", equalTo(422))
+                .body("code", equalTo("attestation_disabled"))
+                .body("field", equalTo("certificates"))
+                .body("detail", startsWith("certificates: attestation is disabled"));
+
+        long id = given().header("Authorization", TestData.OPERATOR).contentType(ContentType.JSON)
+                .body(body(mac, signer)).post("/api/v1/installations")
+                .then().statusCode(201)
+                .body("attestation", aMapWithSize(1))
+                .body("attestation.attested", equalTo(false))
+                .extract().jsonPath().getLong("id");
+        given().get("/api/v1/installations/" + id).then().statusCode(200)
+                .body("attestation", aMapWithSize(1)).body("attestation.attested", equalTo(false));
     }
 
     @Test
