@@ -145,6 +145,11 @@ const installs = meta.map((m) => {
       id: m.id, name: m.name, shelly_mac: m.shelly_mac, public_key: hex(xy), device_id: deviceId, timezone: m.timezone,
       latitude: m.latitude, longitude: m.longitude, capacity_w: m.capacity_w, created_at: created, updated_at: created,
       is_active: true, key_fingerprint: deviceId, keys: [{ public_key: hex(xy), device_id: deviceId, valid_from: created, retired_at: null }],
+      // the first fixture meter registered with its secure element's certificate chain, the second without
+      attestation: m.id === 1
+        ? { attested: true, device_subject: `o=Fixture Meter Makers,cn=sn0123${deviceId.slice(0, 8)}`, device_serial: deviceId.slice(0, 6),
+            anchor_subject: "o=Fixture Meter Makers,cn=Fixture Crypto Authentication Root CA", checked_at: created }
+        : { attested: false },
     },
   };
 });

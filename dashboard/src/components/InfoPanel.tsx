@@ -1,8 +1,17 @@
 /** General information about the installation: identity of meter and device key, capacity, place, uptime, energy. */
-import type { Installation, Summary } from "../lib/api";
+import type { Attestation, Installation, Summary } from "../lib/api";
 import { formatCoordinates, formatDuration, formatEnergy, formatMac, formatPower } from "../lib/format";
 import { formatDateTimeZoned, timeZoneLabel } from "../lib/time";
 import { Badge, Hex, Loading } from "./common";
+
+/** "Attested by <anchor subject>" with the device certificate in the title, or "Not attested". */
+export function AttestationInfo({ attestation }: { attestation: Attestation | undefined }) {
+  if (!attestation?.attested) {
+    return <span className="muted">Not attested</span>;
+  }
+  const title = `Device certificate ${attestation.device_subject ?? "?"} (serial ${attestation.device_serial ?? "?"}), checked ${attestation.checked_at ?? "?"}`;
+  return <span title={title}>Attested by {attestation.anchor_subject}</span>;
+}
 
 export function InfoPanel({ installation, summary, now, tz }: { installation: Installation | undefined; summary: Summary | undefined; now: number; tz: string }) {
   const nowS = now / 1000;
@@ -36,6 +45,10 @@ export function InfoPanel({ installation, summary, now, tz }: { installation: In
           <dt>Public key</dt>
           <dd>
             <Hex value={installation.public_key} keep={8} label="public key" />
+          </dd>
+          <dt>Attestation</dt>
+          <dd data-testid="attestation">
+            <AttestationInfo attestation={installation.attestation} />
           </dd>
           <dt>Capacity</dt>
           <dd>{formatPower(installation.capacity_w)}</dd>

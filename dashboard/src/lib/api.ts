@@ -30,6 +30,24 @@ export interface Installation {
   is_active: boolean;
   key_fingerprint: string;
   keys: DeviceKeyInfo[];
+  /** Certificate chain of the meter's secure element; absent from servers that predate attestation. */
+  attestation?: Attestation;
+}
+
+/**
+ * Whether the installation's current key was attested by a certificate chain (device certificate → signer →
+ * configured manufacturer root) at registration: `{attested: false}` or every member present.
+ */
+export interface Attestation {
+  attested: boolean;
+  /** Device certificate subject (RFC 4514). */
+  device_subject?: string;
+  /** Device certificate serial, lowercase hex. */
+  device_serial?: string;
+  /** Subject of the trust anchor (manufacturer root) the chain led to. */
+  anchor_subject?: string;
+  /** When query-service checked the chain, ISO 8601. */
+  checked_at?: string;
 }
 
 export interface Summary {
