@@ -77,6 +77,10 @@ void app_main(void)
     ww_hex(dev.public_key, WW_PUBKEY_LEN, key_hex);
     /* Provisioning information on every boot: what an operator registers for this device. */
     ESP_LOGI(TAG, "device id %s, boot %lu, public key %s", dev.id_hex, (unsigned long)dev.boot, key_hex);
+#if CONFIG_WW_ATECC_TRUST_AND_GO
+    /* Trust&GO: the certificate chain that lets query-service attest the key (logged, never fatal). */
+    ww_port_se_log_certificates();
+#endif
 
     const char *username = strlen(CONFIG_WW_MQTT_USERNAME) ? CONFIG_WW_MQTT_USERNAME : dev.id_hex;
     if (ww_port_mqtt_start(&dev, &mqtt, CONFIG_WW_MQTT_URI, username, CONFIG_WW_MQTT_PASSWORD) != 0) {

@@ -13,6 +13,12 @@
 
 /** ATECC608A over I2C (cryptoauthlib): key slot, counter id; fails when the config or data zone is unlocked. */
 int ww_port_se_init(ww_se *se, uint8_t i2c_address, uint16_t key_slot, uint16_t counter_id);
+/**
+ * Trust&GO parts: reads the device and signer certificates (cryptoauthlib's tng_atcacert_read_signer_cert and
+ * tng_atcacert_read_device_cert rebuild the DER from the compressed copies in the part) and logs both as PEM, device
+ * first: the "certificates" member of the registration body. 0, or negative when a certificate cannot be read.
+ */
+int ww_port_se_log_certificates(void);
 
 /** The "outbox" data partition (partitions.csv) as NOR flash in 4 KiB sectors (at most the outbox's capacity). */
 int ww_port_flash_init(ww_flash *flash);

@@ -3,6 +3,8 @@
 
 #include "cryptoauthlib.h"
 #include "esp_log.h"
+#include "mbedtls/base64.h"
+#include "tng/tng_atcacert_client.h"
 
 static const char *TAG = "ww";
 
@@ -72,5 +74,49 @@ int ww_port_se_init(ww_se *se, uint8_t i2c_address, uint16_t key_slot, uint16_t 
     se->public_key = public_key;
     se->sign_digest = sign_digest;
     se->increment_counter = increment_counter;
+    return 0;
+}
+
+/* Certificates are a few hundred bytes of DER; these buffers are static so that no task stack has to hold them. */
+static uint8_t signer_der[1024];
+static uint8_t device_der[1024];
+static unsigned char pem_body[1400];
+
+static int log_pem(const char *what, const uint8_t *der, size_t der_len)
+{
+    size_t written = 0;
+    if (mbedtls_base64_encode(pem_body, sizeof pem_body, &written, der, der_len) != 0) {
+        ESP_LOGE(TAG, "%s certificate: %u bytes of DER do not fit the PEM buffer", what, (unsigned)der_len);
+        return -1;
+    }
+    /* One log line per PEM line (64 characters), so that the console output can be pasted as it is. */
+    ESP_LOGI(TAG, "%s certificate:", what);
+    ESP_LOGI(TAG, "-----BEGIN CERTIFICATE-----");
+    for (size_t at = 0; at < written; at += 64) {
+        size_t n = written - at < 64 ? written - at : 64;
+        ESP_LOGI(TAG, "%.*s", (int)n, (const char *)pem_body + at);
+    }
+    ESP_LOGI(TAG, "-----END CERTIFICATE-----");
+    return 0;
+}
+
+int ww_port_se_log_certificates(void)
+{
+    size_t signer_len = sizeof signer_der;
+    int rc = tng_atcacert_read_signer_cert(signer_der, &signer_len);
+    if (rc != ATCACERT_E_SUCCESS) {
+        ESP_LOGE(TAG, "Trust&GO signer certificate not readable: %d (is this a Trust&GO part?)", rc);
+        return -1;
+    }
+    size_t device_len = sizeof device_der;
+    rc = tng_atcacert_read_device_cert(device_der, &device_len, signer_der);
+    if (rc != ATCACERT_E_SUCCESS) {
+        ESP_LOGE(TAG, "Trust&GO device certificate not readable: %d", rc);
+        return -2;
+    }
+    ESP_LOGI(TAG, "attestation: add both certificates, device first, to the registration body as \"certificates\"");
+    if (log_pem("device", device_der, device_len) != 0 || log_pem("signer", signer_der, signer_len) != 0) {
+        return -3;
+    }
     return 0;
 }
