@@ -13,8 +13,8 @@ import java.util.logging.Logger;
 /**
  * The local stack's MQTT broker when Mosquitto is installed: the shipped configuration ({@code deploy/mosquitto}) in
  * its own process ({@link MosquittoProcess}, folder {@code state/mosquitto}, output {@code logs/mosquitto.log}), with
- * ingest-service's account and one account per active device of the installation registry, provisioned again (password
- * file rewritten, SIGHUP) whenever the registry's set of active devices changes.
+ * ingest-service's account and one account per active device of the installation registry, reconciled through the
+ * dynamic-security plugin ({@link MqttProvisioning#reconcile}) whenever the registry's set of active devices changes.
  */
 public final class LocalMosquitto implements AutoCloseable {
 
@@ -54,8 +54,9 @@ public final class LocalMosquitto implements AutoCloseable {
     }
 
     /**
-     * Reads the registry's active device ids and, when they differ from the provisioned ones, rewrites the password
-     * file and makes the broker reload it. A registry that does not answer leaves the accounts as they are.
+     * Reads the registry's active device ids and, when they differ from the provisioned ones, reconciles the broker's
+     * accounts with them (new devices get an account, retired ones lose theirs, the others are left untouched). A
+     * registry or broker that does not answer leaves the accounts as they are.
      *
      * @return the number of provisioned device accounts
      */

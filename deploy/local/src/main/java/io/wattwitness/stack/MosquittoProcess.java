@@ -14,22 +14,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * A Mosquitto 2.0 broker process running the shipped configuration ({@code deploy/mosquitto/mosquitto.conf} and
- * {@code acl}) on 127.0.0.1, for the local stack and for tests.
+ * A Mosquitto 2.0 broker process running the shipped configuration ({@code deploy/mosquitto/mosquitto.conf}, with the
+ * dynamic-security plugin) on 127.0.0.1, for the local stack and for tests, its accounts reconciled through the plugin
+ * ({@link MqttProvisioning#reconcile}).
  * <p>
  * Only the site-specific lines of the shipped {@code mosquitto.conf} are replaced: {@code listener} (the given port,
- * bound to 127.0.0.1), {@code password_file}, {@code acl_file} and {@code persistence_location} (inside the working
- * folder), and a {@code user} line naming the user running this JVM is added (so that a broker started by root keeps
- * access to the folder). Everything else (anonymous off, queue limits, persistence and autosave, logging) is used as
- * shipped. The working folder holds {@code mosquitto.conf}, {@code passwd}, {@code acl}, {@code data/mosquitto.db}
- * and, unless another log file is given, {@code mosquitto.log} (the broker's output, appended across restarts).
+ * bound to 127.0.0.1), {@code plugin} (this machine's plugin, see {@link #dynamicSecurityPlugin()}),
+ * {@code plugin_opt_config_file} and {@code persistence_location} (inside the working folder), and a {@code user} line
+ * naming the user running this JVM is added (so that a broker started by root keeps access to the folder). Everything
+ * else (anonymous off, queue limits, persistence and autosave, logging) is used as shipped. The working folder holds
+ * {@code mosquitto.conf}, {@code dynamic-security.json} (the plugin's state: written with the administrator
+ * {@value MosquittoAcl#DEFAULT_ADMIN_USERNAME} at the first start, then owned by the broker), {@code admin-password}
+ * (the administrator's password, random, owner-only), {@code data/mosquitto.db} and, unless another log file is given,
+ * {@code mosquitto.log} (the broker's output, appended across restarts). ingest-service's shared-subscription group is
+ * {@value MosquittoAcl#DEFAULT_SHARED_GROUP}.
  */
 public final class MosquittoProcess implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MosquittoProcess.class.getName());
 
     /** The keys of the shipped configuration this class replaces. */
-    static final List<String> SITE_KEYS = List.of("listener", "password_file", "acl_file", "persistence_location");
+    static final List<String> SITE_KEYS = List.of("listener", "plugin", "plugin_opt_config_file",
+            "persistence_location");
+
+    /** The plugin's file name in every Mosquitto 2.0 installation. */
+    static final String PLUGIN_FILE = "mosquitto_dynamic_security.so";
 
     private final Path executable;
     private final Path workDir;
@@ -37,6 +46,7 @@ public final class MosquittoProcess implements AutoCloseable {
     private final String topicRoot;
     private final String ingestUsername;
     private final Path logFile;
+    private String adminPassword;
     private Process process;
     private long logOffset;
 
@@ -71,10 +81,32 @@ public final class MosquittoProcess implements AutoCloseable {
     }
 
     /**
-     * Writes the effective configuration, the password file (hashed, {@link MosquittoPasswordFile}) and the ACL (for
-     * the topic root, {@link MosquittoAcl}) into the working folder and starts the broker; returns once it accepts
-     * connections. The persistence in {@code workDir/data} is kept, so a second start on the same folder resumes the
-     * saved sessions.
+     * @return the dynamic-security plugin: {@code $MOSQUITTO_DYNSEC_PLUGIN} when set, else the first
+     *         {@value #PLUGIN_FILE} in {@code /usr/lib/<architecture>/} (Debian, Ubuntu), {@code /usr/lib/} (the
+     *         eclipse-mosquitto image) or {@code /usr/local/lib/}; empty when none is installed
+     */
+    public static Optional<Path> dynamicSecurityPlugin() {
+        List<Path> candidates = new ArrayList<>();
+        String configured = System.getenv("MOSQUITTO_DYNSEC_PLUGIN");
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(Path.of(configured));
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(Path.of("/usr/lib"))) {
+            dirs.filter(Files::isDirectory).sorted().forEach(dir -> candidates.add(dir.resolve(PLUGIN_FILE)));
+        } catch (IOException e) {
+            // no /usr/lib: the other candidates
+        }
+        candidates.add(Path.of("/usr/lib", PLUGIN_FILE));
+        candidates.add(Path.of("/usr/local/lib", PLUGIN_FILE));
+        return candidates.stream().filter(Files::isRegularFile).findFirst();
+    }
+
+    /**
+     * Writes the effective configuration and, at the first start on this folder, the plugin's initial state
+     * ({@link DynamicSecurityFile}, administrator with a random password kept in {@code admin-password}), starts the
+     * broker, waits until it accepts connections, and reconciles its accounts with {@code accounts}
+     * ({@link #reload}). The persistence in {@code workDir/data} and the plugin's state are kept, so a second start
+     * on the same folder resumes the saved sessions.
      *
      * @param executable the mosquitto binary, see {@link #executable()}
      * @param shippedDir the folder of the shipped {@code mosquitto.conf} and {@code acl} ({@code deploy/mosquitto})
@@ -84,9 +116,10 @@ public final class MosquittoProcess implements AutoCloseable {
      * @param ingestUsername ingest-service's account name (its password is in {@code accounts})
      * @param accounts username to password (devices: device id to derived password; the ingest account)
      * @return the running broker
-     * @throws IOException if a file cannot be written, the broker does not start within 30 s or exits
+     * @throws IOException if a file cannot be written, the plugin is not installed, the broker does not start
+     *         within 30 s or exits, or refuses the reconciliation
      * @throws IllegalArgumentException if the shipped configuration lacks a site-specific line, or an account or the
-     *         root is not usable
+     *         root is not usable (a key of {@code accounts} that is neither {@code ingestUsername} nor a device id)
      */
     public static MosquittoProcess start(Path executable, Path shippedDir, Path workDir, int port, String topicRoot,
             String ingestUsername, Map<String, String> accounts) throws IOException {
@@ -107,20 +140,36 @@ public final class MosquittoProcess implements AutoCloseable {
      * @param accounts username to password
      * @param logFile where the broker's output is appended
      * @return the running broker
-     * @throws IOException if a file cannot be written or the broker does not start
+     * @throws IOException if a file cannot be written, the broker does not start or refuses the reconciliation
      */
     public static MosquittoProcess start(Path executable, Path shippedDir, Path workDir, int port, String topicRoot,
             String ingestUsername, Map<String, String> accounts, Path logFile) throws IOException {
+        MqttProvisioning.Desired.of(topicRoot, MosquittoAcl.DEFAULT_SHARED_GROUP, ingestUsername, accounts);
+        Path plugin = dynamicSecurityPlugin().orElseThrow(() -> new IOException("Mosquitto's dynamic-security "
+                + "plugin (" + PLUGIN_FILE + ") is not installed; set MOSQUITTO_DYNSEC_PLUGIN"));
         Files.createDirectories(workDir.resolve("data"));
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         MosquittoProcess broker = new MosquittoProcess(executable, workDir.toAbsolutePath(), port, topicRoot,
                 ingestUsername, logFile.toAbsolutePath());
         Files.writeString(broker.confFile(), effectiveConfiguration(
                 Files.readString(shippedDir.resolve("mosquitto.conf"), StandardCharsets.UTF_8), broker.workDir, port,
-                System.getProperty("user.name")), StandardCharsets.UTF_8);
-        MosquittoAcl.write(shippedDir.resolve("acl"), broker.workDir.resolve("acl"), topicRoot, ingestUsername);
-        MosquittoPasswordFile.write(broker.workDir.resolve("passwd"), accounts);
+                System.getProperty("user.name"), plugin), StandardCharsets.UTF_8);
+        Path passwordFile = broker.workDir.resolve("admin-password");
+        if (!Files.exists(broker.dynamicSecurityFile())) {
+            byte[] random = new byte[24];
+            new java.security.SecureRandom().nextBytes(random);
+            DynamicSecurityFile.writePrivate(passwordFile, java.util.HexFormat.of().formatHex(random) + "\n");
+            DynamicSecurityFile.writeInitial(broker.dynamicSecurityFile(), MosquittoAcl.DEFAULT_ADMIN_USERNAME,
+                    Files.readString(passwordFile, StandardCharsets.UTF_8).strip());
+        }
+        broker.adminPassword = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
         broker.launch();
+        try {
+            broker.reload(accounts);
+        } catch (IOException | RuntimeException e) {
+            broker.close();
+            throw e;
+        }
         return broker;
     }
 
@@ -131,14 +180,16 @@ public final class MosquittoProcess implements AutoCloseable {
      * @param workDir the working folder
      * @param port the port on 127.0.0.1
      * @param user the user the broker runs as
+     * @param plugin the dynamic-security plugin
      * @return the configuration to run
      * @throws IllegalArgumentException if a site-specific key is absent from or repeated in the shipped text
      */
-    static String effectiveConfiguration(String shipped, Path workDir, int port, String user) {
+    static String effectiveConfiguration(String shipped, Path workDir, int port, String user, Path plugin) {
         Map<String, String> replacements = new LinkedHashMap<>();
         replacements.put("listener", "listener " + port + " 127.0.0.1");
-        replacements.put("password_file", "password_file " + workDir.resolve("passwd"));
-        replacements.put("acl_file", "acl_file " + workDir.resolve("acl"));
+        replacements.put("plugin", "plugin " + plugin);
+        replacements.put("plugin_opt_config_file", "plugin_opt_config_file "
+                + workDir.resolve("dynamic-security.json"));
         replacements.put("persistence_location", "persistence_location " + workDir.resolve("data") + "/");
         Map<String, Integer> seen = new LinkedHashMap<>();
         StringBuilder out = new StringBuilder();
@@ -187,20 +238,36 @@ public final class MosquittoProcess implements AutoCloseable {
     }
 
     /**
-     * Rewrites the password file with these accounts and makes the running broker re-read its password file and ACL
-     * (SIGHUP), then waits for its "Reloading config." log line.
+     * Reconciles the running broker's accounts with these ({@link MqttProvisioning#reconcile} as the administrator):
+     * creates what is missing, deletes device accounts that are not listed, changes nothing that is already right (a
+     * connected client whose account is unchanged stays connected).
      *
-     * @param accounts username to password
-     * @throws IOException if the file cannot be written or the signal not sent
+     * @param accounts username to password: ingest-service's account and devices (16 lowercase hex)
+     * @return what changed
+     * @throws IOException if the broker cannot be reached or refuses a command
+     * @throws IllegalArgumentException if an account is not usable
      */
-    public void reload(Map<String, String> accounts) throws IOException {
-        MosquittoPasswordFile.write(workDir.resolve("passwd"), accounts);
-        signalReload();
+    public MqttProvisioning.Changes reload(Map<String, String> accounts) throws IOException {
+        MqttProvisioning.Desired desired = MqttProvisioning.Desired.of(topicRoot, MosquittoAcl.DEFAULT_SHARED_GROUP,
+                ingestUsername, accounts);
+        try (DynsecControl control = control()) {
+            MqttProvisioning.Changes changes = MqttProvisioning.reconcile(control, desired, true);
+            LOG.info(() -> "mosquitto on 127.0.0.1:" + port + " accounts: " + changes);
+            return changes;
+        }
     }
 
     /**
-     * Sends SIGHUP (re-read password file and ACL; Mosquitto also saves its database) and waits for the broker's
-     * "Reloading config." line.
+     * @return a new administrator connection to the plugin (close it)
+     * @throws IOException if the broker cannot be reached or refuses it
+     */
+    public DynsecControl control() throws IOException {
+        return DynsecControl.connect(serverUri(), MosquittoAcl.DEFAULT_ADMIN_USERNAME, adminPassword);
+    }
+
+    /**
+     * Sends SIGHUP (Mosquitto re-reads its configuration file and saves its database; the plugin's accounts are not
+     * reloaded) and waits for the broker's "Reloading config." line.
      *
      * @throws IOException if the signal cannot be sent
      */
@@ -286,7 +353,7 @@ public final class MosquittoProcess implements AutoCloseable {
         return "tcp://127.0.0.1:" + port;
     }
 
-    /** @return the topic root the ACL was written for */
+    /** @return the topic root the device and ingest roles are written for */
     public String topicRoot() {
         return topicRoot;
     }
@@ -294,6 +361,21 @@ public final class MosquittoProcess implements AutoCloseable {
     /** @return ingest-service's account name */
     public String ingestUsername() {
         return ingestUsername;
+    }
+
+    /** @return the administrator account ({@value MosquittoAcl#DEFAULT_ADMIN_USERNAME}) */
+    public String adminUsername() {
+        return MosquittoAcl.DEFAULT_ADMIN_USERNAME;
+    }
+
+    /** @return the administrator's password */
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /** @return the dynamic-security plugin's state file (owned by the broker once it runs) */
+    public Path dynamicSecurityFile() {
+        return workDir.resolve("dynamic-security.json");
     }
 
     /** @return the working folder */

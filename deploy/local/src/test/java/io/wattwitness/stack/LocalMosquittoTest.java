@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The local stack's broker: the shipped configuration with the local secrets, provisioned from the registry
- * (served here the way query-service serves it) whenever its active devices change, restarted with its persistence.
+ * The local stack's broker: the shipped configuration with the local secrets, its accounts reconciled with the
+ * registry (served here the way query-service serves it) whenever its active devices change, restarted with its
+ * persistence and its plugin state.
  */
 class LocalMosquittoTest {
 
@@ -60,7 +61,7 @@ class LocalMosquittoTest {
     }
 
     private MqttTestClient device() throws MqttException {
-        return MqttTestClient.connect("tcp://127.0.0.1:" + mosquitto.port(), "ww-sim-" + DEVICE, DEVICE,
+        return MqttTestClient.connect("tcp://127.0.0.1:" + mosquitto.port(), DEVICE, DEVICE,
                 MqttCredentials.devicePassword(layout.mqttCredentialsSecret(), DEVICE), true);
     }
 
@@ -88,6 +89,11 @@ class LocalMosquittoTest {
         try (MqttTestClient device = device()) {
             assertTrue(device.isConnected(), "the provisioned accounts survive a restart");
         }
-        assertTrue(Files.readString(mosquitto.logFile()).contains("Reloading config."));
+        java.util.List<String> stored = new java.util.ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(layout.state().resolve("mosquitto/dynamic-security.json").toFile()).path("clients")
+                .forEach(client -> stored.add(client.path("username").asText()));
+        assertEquals(java.util.List.of(DEVICE, MosquittoAcl.DEFAULT_ADMIN_USERNAME, mosquitto.ingestUsername()),
+                stored.stream().sorted().toList(), "the broker's own state file holds the accounts");
     }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MosquittoDeliveryTest {
 
     private static final String ROOT = MosquittoAcl.DEFAULT_TOPIC_ROOT;
-    private static final String SHARED_READINGS = "$share/ingest/" + ROOT + "/+/readings";
+    private static final String SHARED_READINGS = TestBrokers.shared(ROOT, "readings");
     private static final String INGEST_CLIENT = "wattwitness-ingest-0";
     /** About the size of a reading envelope (SPEC.md §4). */
     private static final String PADDING = "x".repeat(300);
@@ -50,7 +50,7 @@ class MosquittoDeliveryTest {
 
     private MqttTestClient device(int n) throws Exception {
         String id = TestBrokers.deviceId(n);
-        return MqttTestClient.connect(broker.serverUri(), "ww-sim-" + id, id, TestBrokers.password(id), true);
+        return MqttTestClient.connect(broker.serverUri(), id, id, TestBrokers.password(id), true);
     }
 
     private static String reading(int device, int seq) {

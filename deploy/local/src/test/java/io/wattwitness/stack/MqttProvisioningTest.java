@@ -14,9 +14,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -28,8 +28,9 @@ import picocli.CommandLine;
 
 /**
  * {@link MqttProvisioning} against a registry served over HTTP the way query-service answers
- * {@code GET /api/v1/installations} (snake_case, operator token), and the files it writes loaded by the shipped
- * broker configuration through a SIGHUP, as an operator adds a device.
+ * {@code GET /api/v1/installations} (snake_case, operator token) and a running broker with the shipped configuration,
+ * as an operator adds and retires devices: the reconciliation through the dynamic-security plugin, its idempotence,
+ * password printing, the initial state file and clear errors.
  */
 class MqttProvisioningTest {
 
@@ -37,6 +38,7 @@ class MqttProvisioningTest {
     private static final String ROOT = "wwtest/provisioning/devices";
     private static final String X = "0123456789abcdef";
     private static final String Y = "fedcba9876543210";
+    private static final String Z = "00000000000000aa";
     private static final String RETIRED = "00000000000000ff";
 
     @TempDir
@@ -45,6 +47,7 @@ class MqttProvisioningTest {
     private HttpServer registry;
     private final AtomicReference<String> body = new AtomicReference<>();
     private MosquittoProcess broker;
+    private int brokerPort = 1;
 
     @BeforeEach
     void startRegistry() throws Exception {
@@ -61,6 +64,7 @@ class MqttProvisioningTest {
         registry.start();
         Files.writeString(dir.resolve("secret"), TestBrokers.SECRET + "\n");
         Files.writeString(dir.resolve("ingest-password"), TestBrokers.INGEST_PASSWORD);
+        Files.writeString(dir.resolve("admin-password"), "unused");
     }
 
     @AfterEach
@@ -69,6 +73,13 @@ class MqttProvisioningTest {
         if (broker != null) {
             broker.close();
         }
+    }
+
+    /** Starts a broker with the ingest account only; the command gets its administrator password. */
+    private void startBroker() throws Exception {
+        broker = TestBrokers.start(dir.resolve("broker"), ROOT, Map.of(TestBrokers.INGEST, "not-yet-reconciled"));
+        brokerPort = broker.port();
+        Files.writeString(dir.resolve("admin-password"), broker.adminPassword() + "\n");
     }
 
     /** Active installations with these device ids, and one inactive one. */
@@ -106,7 +117,8 @@ class MqttProvisioningTest {
         List<String> args = new java.util.ArrayList<>(List.of("--api", api(), "--token", TOKEN,
                 "--secret-file", dir.resolve("secret").toString(),
                 "--ingest-password-file", dir.resolve("ingest-password").toString(),
-                "--acl-template", TestBrokers.shippedDir().resolve("acl").toString(),
+                "--admin-password-file", dir.resolve("admin-password").toString(),
+                "--broker-host", "127.0.0.1", "--broker-port", Integer.toString(brokerPort),
                 "--topic-root", ROOT));
         args.addAll(List.of(extra));
         int exit = command.execute(args.toArray(String[]::new));
@@ -114,41 +126,130 @@ class MqttProvisioningTest {
     }
 
     private MqttTestClient device(String id) throws MqttException {
-        return MqttTestClient.connect(broker.serverUri(), "ww-sim-" + id, id, TestBrokers.password(id), true);
+        return MqttTestClient.connect(broker.serverUri(), id, id, TestBrokers.password(id), true);
+    }
+
+    /** @return the plugin's clients (username to client id, "" when unbound) and role names, as the broker has them */
+    private Map<String, String> clients(Set<String> roles) throws Exception {
+        try (DynsecControl control = broker.control()) {
+            List<com.fasterxml.jackson.databind.JsonNode> data = control.executeAll(List.of(
+                    DynsecControl.command("listClients").put("verbose", true),
+                    DynsecControl.command("listRoles")));
+            Map<String, String> clients = new java.util.TreeMap<>();
+            data.get(0).path("clients").forEach(c -> clients.put(c.path("username").asText(),
+                    c.path("clientid").asText("")));
+            data.get(1).path("roles").forEach(r -> roles.add(r.asText()));
+            return clients;
+        }
     }
 
     @Test
-    void anOperatorRegistersProvisionsReloadsAndTheDeviceConnects() throws Exception {
-        broker = TestBrokers.start(dir.resolve("broker"), ROOT, Map.of(TestBrokers.INGEST, "not-yet-provisioned"));
+    void anOperatorReconcilesNewAndRetiredDevicesAndASecondRunChangesNothing() throws Exception {
+        startBroker();
         assertThrows(MqttException.class, () -> device(X).close(), "not provisioned yet");
 
-        Path passwd = dir.resolve("out/passwd");
-        Path acl = dir.resolve("out/acl");
-        Run run = provision("--password-file", passwd.toString(), "--acl", acl.toString());
-        assertEquals(0, run.exit(), run.err());
-        assertTrue(run.out().contains("2 device accounts and " + TestBrokers.INGEST), run.out());
-        List<String> users = Files.readAllLines(passwd).stream().map(line -> line.substring(0, line.indexOf(':')))
-                .toList();
-        assertEquals(List.of(X, TestBrokers.INGEST, Y).stream().sorted().toList(), users);
-        assertTrue(Files.readString(passwd).lines().allMatch(line -> line.contains(":$7$101$")), "hashed");
-        assertFalse(Files.readString(passwd).contains(TestBrokers.password(X)), "no plain text password");
-
-        Files.copy(passwd, broker.workDir().resolve("passwd"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(acl, broker.workDir().resolve("acl"), StandardCopyOption.REPLACE_EXISTING);
-        broker.signalReload();
+        Run first = provision();
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().contains("2 active devices and " + TestBrokers.INGEST), first.out());
+        assertTrue(first.out().contains("4 created [role wattwitness-device-" + X + ", role wattwitness-device-" + Y
+                + ", client " + X + ", client " + Y + "], 1 updated [client " + TestBrokers.INGEST + "], 0 deleted []"),
+                first.out());
+        Set<String> roles = new TreeSet<>();
+        assertEquals(Map.of(MosquittoAcl.DEFAULT_ADMIN_USERNAME, "", TestBrokers.INGEST, "", X, X, Y, Y),
+                clients(roles));
+        assertEquals(Set.of(MosquittoAcl.ADMIN_ROLE, MosquittoAcl.INGEST_ROLE, MosquittoAcl.deviceRole(X),
+                MosquittoAcl.deviceRole(Y)), roles);
+        assertFalse(Files.readString(broker.dynamicSecurityFile()).contains(TestBrokers.password(X)),
+                "no plain text password in the broker's state");
 
         try (MqttTestClient ingest = MqttTestClient.connect(broker.serverUri(), "wattwitness-ingest-0",
                 TestBrokers.INGEST, TestBrokers.INGEST_PASSWORD, true);
                 MqttTestClient x = device(X); MqttTestClient y = device(Y)) {
-            ingest.subscribe("$share/ingest/" + ROOT + "/+/readings");
+            ingest.subscribe(TestBrokers.shared(ROOT, "readings"));
             x.publish(ROOT + "/" + X + "/readings", "from-x");
             y.publish(ROOT + "/" + Y + "/readings", "from-y");
             assertEquals(new TreeSet<>(List.of(new Received(ROOT + "/" + X + "/readings", "from-x").toString(),
                     new Received(ROOT + "/" + Y + "/readings", "from-y").toString())),
                     new TreeSet<>(ingest.awaitReceived(2).stream().map(Received::toString).toList()));
+
+            String stateBefore = Files.readString(broker.dynamicSecurityFile());
+            Run again = provision();
+            assertEquals(0, again.exit(), again.err());
+            assertTrue(again.out().contains("; no change"), again.out());
+            assertEquals(stateBefore, Files.readString(broker.dynamicSecurityFile()), "the broker's state as it was");
+            x.publish(ROOT + "/" + X + "/readings", "still-connected");
+            assertEquals(3, ingest.awaitReceived(3).size());
+            assertTrue(x.isConnected() && y.isConnected() && ingest.isConnected(), "nobody was disconnected");
+            assertEquals(null, x.lost());
+
+            // Y retired, Z registered; an account made by hand for an unknown device goes too, an operator's stays
+            try (DynsecControl control = broker.control()) {
+                control.executeAll(List.of(
+                        DynsecControl.command("createClient").put("username", RETIRED).put("password", "p"),
+                        DynsecControl.command("createClient").put("username", "operator-monitor")
+                                .put("password", "p")));
+            }
+            body.set(installations(List.of(X, Z), Y));
+            Run retire = provision();
+            assertEquals(0, retire.exit(), retire.err());
+            assertTrue(retire.out().contains("2 created [role wattwitness-device-" + Z + ", client " + Z + "]"),
+                    retire.out());
+            assertTrue(retire.out().contains("0 updated"), retire.out());
+            assertTrue(retire.out().contains("3 deleted [client " + RETIRED + ", client " + Y + ", role "
+                    + "wattwitness-device-" + Y + "]"), retire.out());
+            Probes.await("Y's connection closed", java.time.Duration.ofSeconds(10), () -> !y.isConnected());
+            assertTrue(x.isConnected(), "X untouched");
+            assertEquals(null, x.lost());
         }
-        MqttException inactive = assertThrows(MqttException.class, () -> device(RETIRED).close());
-        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, inactive.getReasonCode());
+        roles.clear();
+        assertEquals(Map.of(MosquittoAcl.DEFAULT_ADMIN_USERNAME, "", TestBrokers.INGEST, "", X, X, Z, Z,
+                "operator-monitor", ""), clients(roles));
+        assertEquals(Set.of(MosquittoAcl.ADMIN_ROLE, MosquittoAcl.INGEST_ROLE, MosquittoAcl.deviceRole(X),
+                MosquittoAcl.deviceRole(Z)), roles);
+        MqttException retired = assertThrows(MqttException.class, () -> device(Y).close());
+        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, retired.getReasonCode());
+        try (MqttTestClient z = device(Z)) {
+            assertTrue(z.isConnected());
+        }
+    }
+
+    @Test
+    void aNewSecretChangesThePasswordsAndADryRunChangesNothing() throws Exception {
+        startBroker();
+        assertEquals(0, provision().exit());
+        Files.writeString(dir.resolve("secret"), "another-device-credential-secret");
+        Run dry = provision("--dry-run");
+        assertEquals(0, dry.exit(), dry.err());
+        assertTrue(dry.out().startsWith("would reconcile") && dry.out().contains("2 updated [client " + X
+                + ", client " + Y + "]"), dry.out());
+        try (MqttTestClient x = device(X)) {
+            assertTrue(x.isConnected(), "the dry run changed nothing");
+        }
+        Run changed = provision();
+        assertEquals(0, changed.exit(), changed.err());
+        assertTrue(changed.out().contains("0 created [], 2 updated"), changed.out());
+        assertThrows(MqttException.class, () -> device(X).close(), "the old password");
+        try (MqttTestClient x = MqttTestClient.connect(broker.serverUri(), X, X,
+                MqttCredentials.devicePassword("another-device-credential-secret", X), true)) {
+            assertTrue(x.isConnected());
+        }
+    }
+
+    @Test
+    void theInitialStateFileIsWrittenOnceAndAWrongAdministratorIsRefused() throws Exception {
+        Path state = dir.resolve("init/dynamic-security.json");
+        Run init = provision("--init-config", state.toString());
+        assertEquals(0, init.exit(), init.err());
+        assertTrue(Files.readString(state).contains(MosquittoAcl.DEFAULT_ADMIN_USERNAME));
+        Run again = provision("--init-config", state.toString());
+        assertEquals(2, again.exit());
+        assertTrue(again.err().contains("owns it"), again.err());
+
+        startBroker();
+        Files.writeString(dir.resolve("admin-password"), "wrong");
+        Run refused = provision();
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("refused the credentials"), refused.err());
     }
 
     @Test
@@ -160,37 +261,35 @@ class MqttProvisioningTest {
     }
 
     @Test
-    void refusedOrMalformedRegistryAnswersAreClearErrorsAndWriteNothing() {
-        Path passwd = dir.resolve("never/passwd");
+    void refusedOrMalformedRegistryAnswersAreClearErrors() {
         StringWriter err = new StringWriter();
         int unauthorised = new CommandLine(new MqttProvisioning()).setErr(new PrintWriter(err)).execute(
                 "--api", api(), "--token", "wrong", "--secret-file", dir.resolve("secret").toString(),
                 "--ingest-password-file", dir.resolve("ingest-password").toString(),
-                "--password-file", passwd.toString());
+                "--admin-password-file", dir.resolve("admin-password").toString());
         assertEquals(1, unauthorised);
         assertTrue(err.toString().contains("answered 401"), err.toString());
 
         body.set(installations(List.of(X, "0123456789ABCDEF"), RETIRED));
-        Run badId = provision("--password-file", passwd.toString());
+        Run badId = provision();
         assertEquals(2, badId.exit());
         assertTrue(badId.err().contains("installation 2 has no device_id of 16 lowercase hex digits"), badId.err());
 
         body.set("{\"installations\":[]}");
-        Run notArray = provision("--password-file", passwd.toString());
+        Run notArray = provision();
         assertEquals(2, notArray.exit());
         assertTrue(notArray.err().contains("not a JSON array"), notArray.err());
-        assertFalse(Files.exists(passwd));
     }
 
     @Test
     void aShortSecretOrAMissingIngestPasswordIsRefused() throws Exception {
         Files.writeString(dir.resolve("secret"), "short");
-        Run shortSecret = provision("--password-file", dir.resolve("passwd").toString());
+        Run shortSecret = provision();
         assertEquals(2, shortSecret.exit());
         assertTrue(shortSecret.err().contains("at least 16 characters"), shortSecret.err());
         Files.writeString(dir.resolve("secret"), TestBrokers.SECRET);
         Files.writeString(dir.resolve("ingest-password"), "");
-        Run noIngest = provision("--password-file", dir.resolve("passwd").toString());
+        Run noIngest = provision();
         assertEquals(2, noIngest.exit());
         assertTrue(noIngest.err().contains("no ingest password"), noIngest.err());
     }

@@ -25,6 +25,7 @@ final class MqttTestClient implements MqttCallback, AutoCloseable {
     private final MqttAsyncClient client;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile boolean sessionPresent;
+    private volatile Throwable lost;
 
     private MqttTestClient(MqttAsyncClient client) {
         this.client = client;
@@ -120,9 +121,14 @@ final class MqttTestClient implements MqttCallback, AutoCloseable {
         }
     }
 
+    /** @return why the broker closed the connection, or null while it never did */
+    Throwable lost() {
+        return lost;
+    }
+
     @Override
     public void connectionLost(Throwable cause) {
-        // a test that expects a connection notices it through isConnected()
+        lost = cause == null ? new IllegalStateException("connection lost") : cause;
     }
 
     @Override

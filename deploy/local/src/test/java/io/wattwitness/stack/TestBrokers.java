@@ -13,6 +13,8 @@ final class TestBrokers {
     static final String SECRET = "test-device-credential-secret";
     static final String INGEST = MosquittoAcl.DEFAULT_INGEST_USERNAME;
     static final String INGEST_PASSWORD = "test-ingest-password";
+    /** ingest-service's shared-subscription group, the one the broker's ingest role names. */
+    static final String GROUP = MosquittoAcl.DEFAULT_SHARED_GROUP;
 
     private TestBrokers() {
     }
@@ -39,6 +41,11 @@ final class TestBrokers {
         }
         accounts.put(INGEST, INGEST_PASSWORD);
         return accounts;
+    }
+
+    /** @return {@code $share/<GROUP>/<root>/+/<kind>}, ingest's shared subscription */
+    static String shared(String topicRoot, String kind) {
+        return "$share/" + GROUP + "/" + topicRoot + "/+/" + kind;
     }
 
     static MosquittoProcess start(Path dir, String topicRoot, Map<String, String> accounts) throws IOException {
