@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -85,20 +86,43 @@ public final class Database {
      */
     public long register(SimulatedDevice device) throws SQLException {
         Installation installation = device.installation();
+        return insert(installation.name(), installation.meterMacHex(), device.key().hex(), device.deviceIdHex(),
+                installation.timezone().getId(), installation.latitudeDeg(), installation.longitudeDeg(),
+                installation.capacityW());
+    }
+
+    /**
+     * Registers an installation and its key from a registration body (what {@code POST /api/v1/installations/}
+     * takes), e.g. the one the firmware prints; zone UTC, no location or capacity.
+     *
+     * @param name installation name
+     * @param shellyMacHex meter MAC, 12 lowercase hex (unique among installations)
+     * @param publicKeyHex device key X‖Y, 128 lowercase hex
+     * @param deviceIdHex its device id, 16 lowercase hex (first 8 bytes of SHA-256 of the key, SPEC.md §2)
+     * @return the installation id
+     * @throws SQLException when the insert fails (e.g. the MAC or device id is registered already)
+     */
+    public long register(String name, String shellyMacHex, String publicKeyHex, String deviceIdHex)
+            throws SQLException {
+        return insert(name, shellyMacHex, publicKeyHex, deviceIdHex, "UTC", null, null, null);
+    }
+
+    private long insert(String name, String shellyMacHex, String publicKeyHex, String deviceIdHex, String timezone,
+            Double latitude, Double longitude, Double capacityW) throws SQLException {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
             long id;
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO installations (name, shelly_mac,"
-                    + " public_key, device_id, timezone, latitude, longitude, capacity_w) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                    + " RETURNING id")) {
-                insert.setString(1, installation.name());
-                insert.setString(2, installation.meterMacHex());
-                insert.setString(3, device.key().hex());
-                insert.setString(4, device.deviceIdHex());
-                insert.setString(5, installation.timezone().getId());
-                insert.setDouble(6, installation.latitudeDeg());
-                insert.setDouble(7, installation.longitudeDeg());
-                insert.setDouble(8, installation.capacityW());
+                    + " public_key, device_id, timezone, latitude, longitude, capacity_w)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                insert.setString(1, name);
+                insert.setString(2, shellyMacHex);
+                insert.setString(3, publicKeyHex);
+                insert.setString(4, deviceIdHex);
+                insert.setString(5, timezone);
+                insert.setObject(6, latitude, Types.DOUBLE);
+                insert.setObject(7, longitude, Types.DOUBLE);
+                insert.setObject(8, capacityW, Types.DOUBLE);
                 try (ResultSet rows = insert.executeQuery()) {
                     rows.next();
                     id = rows.getLong(1);
@@ -107,8 +131,8 @@ public final class Database {
             try (PreparedStatement key = connection.prepareStatement(
                     "INSERT INTO installation_keys (installation_id, public_key, device_id) VALUES (?, ?, ?)")) {
                 key.setLong(1, id);
-                key.setString(2, device.key().hex());
-                key.setString(3, device.deviceIdHex());
+                key.setString(2, publicKeyHex);
+                key.setString(3, deviceIdHex);
                 key.executeUpdate();
             }
             connection.commit();
