@@ -82,6 +82,14 @@ public final class LocalStack implements Callable<Integer> {
             + "mosquitto is installed: use the broker on --mqtt-port or an embedded HiveMQ CE (no accounts).")
     boolean noShippedMosquitto;
 
+    @Option(names = "--firmware-meter", description = "Also run one meter on the firmware itself (firmware/linux, "
+            + "built with CMake when missing) reading an emulated Shelly EM Gen2, in real time whatever --speed.")
+    boolean firmwareMeter;
+
+    @Option(names = "--firmware-meter-interval-ms", defaultValue = "10000",
+            description = "Reading interval of the firmware meter, ms (default ${DEFAULT-VALUE}).")
+    long firmwareMeterIntervalMs;
+
     @Option(names = "--fresh", description = "Start from nothing: drop the database and delete the stack's state "
             + "(device keys, embedded data, chain state).")
     boolean fresh;
@@ -93,6 +101,7 @@ public final class LocalStack implements Callable<Integer> {
     private LocalKafkaBroker kafka;
     private EmbeddedInfrastructure infrastructure;
     private LocalMosquitto mosquitto;
+    private FirmwareMeter meter;
 
     /**
      * @param args command-line arguments, see {@code --help}
@@ -188,6 +197,13 @@ public final class LocalStack implements Callable<Integer> {
             processes.add(Simulators.start(layout, "replay", 1, replay, speed, interval, start,
                     brokerPort, deviceSecret, List.of()));
             installations++;
+        }
+        if (firmwareMeter) {
+            meter = FirmwareMeter.start(layout, brokerPort, deviceSecret, firmwareMeterIntervalMs);
+            processes.add(meter.process());
+            installations++;
+            out.println("firmware meter (firmware/linux) as device " + meter.deviceId() + ", log "
+                    + meter.process().logFile());
         }
         if (mosquitto != null) {
             // new devices register first, are refused by the broker until provisioned, and retry
@@ -316,6 +332,10 @@ public final class LocalStack implements Callable<Integer> {
         Collections.reverse(reverse);
         reverse.forEach(ManagedProcess::stop);
         processes.clear();
+        if (meter != null) {
+            meter.close();
+            meter = null;
+        }
         if (mosquitto != null) {
             mosquitto.close();
             mosquitto = null;

@@ -69,8 +69,9 @@ class LocalStackIT {
                 "--repo", repo.toString(), "--fresh", "--database", "wattwitness_stack_it",
                 "--devices", "2", "--speed", "10", "--start", Instant.now().minus(Duration.ofMinutes(40)).toString(),
                 "--seal-interval", "10s", "--anchor-schedule", "*/10 * * * * *",
-                "--simulator-arg=--tamper-rate=0.05", "--simulator-arg=--seed=7"));
-        int expectedInstallations = 2;
+                "--simulator-arg=--tamper-rate=0.05", "--simulator-arg=--seed=7",
+                "--firmware-meter", "--firmware-meter-interval-ms", "2000"));
+        int expectedInstallations = 3;
         if (Files.exists(replay)) {
             command.add("--replay");
             command.add(replay.toString());
@@ -100,6 +101,25 @@ class LocalStackIT {
                 return page != null && page.get("readings").size() > 0 ? page.get("readings").get(0) : null;
             });
             assertTrue(verified.get("is_verified").asBoolean());
+
+            // The firmware itself (firmware/linux beside the simulators) registered its installation and its
+            // signed readings are stored verified.
+            long firmwareInstallation = -1;
+            for (JsonNode installation : installations) {
+                if (FirmwareMeter.NAME.equals(installation.get("name").asText())) {
+                    firmwareInstallation = installation.get("id").asLong();
+                }
+            }
+            assertTrue(firmwareInstallation > 0, "the firmware meter's installation is registered: " + installations);
+            long firmwareId = firmwareInstallation;
+            JsonNode fromFirmware = await("a verified reading of the firmware meter", Duration.ofMinutes(2), stack,
+                    () -> {
+                        JsonNode page = get("/api/v1/readings/" + firmwareId + "?limit=5");
+                        return page != null && page.get("readings").size() > 0 ? page.get("readings").get(0) : null;
+                    });
+            assertTrue(fromFirmware.get("is_verified").asBoolean(), "firmware reading: " + fromFirmware);
+            ReadingVerifier.verify(keys.get(firmwareId), Hex.decode(fromFirmware.get("message").asText()),
+                    Hex.decode(fromFirmware.get("signature").asText()));
 
             JsonNode batch = await("batch 1 anchored and marked on chain", Duration.ofMinutes(4), stack, () -> {
                 JsonNode b = get("/api/v1/batches/1");

@@ -35,7 +35,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 /**
  * The device protocol over MQTT (SPEC.md §4 and §6), one Paho client per device, as the firmware does it:
  * <ul>
- *   <li>client id {@code ww-sim-<device id>}, clean session false by default; broker credentials per device
+ *   <li>client id = the device id (the shipped broker binds each device account to it, SPEC.md §6.3), clean
+ *       session false by default; broker credentials per device
  *       (SPEC.md §6.3: username = device id, password derived from the deployment's device credential secret with
  *       {@link MqttCredentials#devicePassword}) or explicit ones for a single device, or none (anonymous);</li>
  *   <li>topics under a configurable root (default {@value #DEFAULT_TOPIC_ROOT}): {@code <root>/{id}/readings},
@@ -393,7 +394,7 @@ public final class MqttTransport implements Transport {
         }
 
         private MqttAsyncClient newClient() throws MqttException {
-            MqttAsyncClient created = new MqttAsyncClient(serverUri, "ww-sim-" + id, new MemoryPersistence());
+            MqttAsyncClient created = new MqttAsyncClient(serverUri, id, new MemoryPersistence());
             created.setCallback(this);
             return created;
         }
