@@ -162,13 +162,7 @@ public class ReadingRepository implements PanacheRepository<Reading> {
         }
         NativeSql sql = new NativeSql().append("UPDATE readings SET status = v.new_status, verification_error = v.new_error")
                 .append(" FROM (VALUES ");
-        boolean first = true;
-        for (BatchPlanner.Reevaluation verdict : verdicts) {
-            sql.append(first ? "" : ", ").append("(CAST(" + sql.param(verdict.readingId()) + " AS bigint), CAST("
-                    + sql.param(verdict.status()) + " AS text), CAST(" + sql.param(verdict.verificationError())
-                    + " AS text))");
-            first = false;
-        }
+        appendVerdicts(sql, verdicts);
         sql.append(") AS v(reading_id, new_status, new_error) WHERE readings.id = v.reading_id")
                 .append(" AND readings.status <> 'disputed' AND readings.batch_id IS NULL")
                 .append(" AND (readings.status, coalesce(readings.verification_error, ''))")
@@ -190,13 +184,7 @@ public class ReadingRepository implements PanacheRepository<Reading> {
         }
         NativeSql sql = new NativeSql().append("SELECT r.id, r.device_id, r.boot, r.seq, r.batch_id, r.status,")
                 .append(" r.verification_error, v.new_status, v.new_error FROM readings r JOIN (VALUES ");
-        boolean first = true;
-        for (BatchPlanner.Reevaluation verdict : verdicts) {
-            sql.append(first ? "" : ", ").append("(CAST(" + sql.param(verdict.readingId()) + " AS bigint), CAST("
-                    + sql.param(verdict.status()) + " AS text), CAST(" + sql.param(verdict.verificationError())
-                    + " AS text))");
-            first = false;
-        }
+        appendVerdicts(sql, verdicts);
         sql.append(") AS v(reading_id, new_status, new_error) ON r.id = v.reading_id")
                 .append(" WHERE r.status <> 'disputed' AND r.batch_id IS NOT NULL")
                 .append(" AND (r.status, coalesce(r.verification_error, ''))")
@@ -211,6 +199,17 @@ public class ReadingRepository implements PanacheRepository<Reading> {
             }
             return lines;
         });
+    }
+
+    /** Appends {@code (reading_id, new_status, new_error), …} as typed parameters, for a {@code VALUES} list. */
+    private static void appendVerdicts(NativeSql sql, List<BatchPlanner.Reevaluation> verdicts) {
+        boolean first = true;
+        for (BatchPlanner.Reevaluation verdict : verdicts) {
+            sql.append(first ? "" : ", ").append("(CAST(" + sql.param(verdict.readingId()) + " AS bigint), CAST("
+                    + sql.param(verdict.status()) + " AS text), CAST(" + sql.param(verdict.verificationError())
+                    + " AS text))");
+            first = false;
+        }
     }
 
     private static String verdict(String status, String code) {
