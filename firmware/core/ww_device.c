@@ -81,17 +81,27 @@ int ww_registration_json(const char *name, const uint8_t mac[6], const uint8_t p
     return ww_out_end(&o);
 }
 
-int ww_device_registration(ww_device *dev, const char *name, char *buf, size_t cap)
+int ww_provisioning_registration(const ww_http *http, const ww_device_config *cfg,
+                                 const uint8_t public_key[WW_PUBKEY_LEN], const char *name, char *scratch,
+                                 size_t scratch_cap, char *buf, size_t cap)
 {
     size_t len = 0;
     ww_shelly_sample sample;
-    if (dev->http->get(dev->http->ctx, ww_shelly_path(dev->cfg.shelly_gen), dev->http_body, sizeof dev->http_body,
-                       &len) != 0 ||
-        ww_shelly_parse(dev->cfg.shelly_gen, dev->cfg.shelly_channel, dev->http_body, len, &sample) != NULL) {
-        LOG0(dev, WW_LOG_ERROR, "registration: the meter could not be read for its MAC");
+    if (http->get(http->ctx, ww_shelly_path(cfg->shelly_gen), scratch, scratch_cap, &len) != 0 ||
+        ww_shelly_parse(cfg->shelly_gen, cfg->shelly_channel, scratch, len, &sample) != NULL) {
         return -1;
     }
-    return ww_registration_json(name, sample.has_mac ? sample.mac : dev->cfg.meter_mac, dev->public_key, buf, cap);
+    return ww_registration_json(name, sample.has_mac ? sample.mac : cfg->meter_mac, public_key, buf, cap);
+}
+
+int ww_device_registration(ww_device *dev, const char *name, char *buf, size_t cap)
+{
+    int len = ww_provisioning_registration(dev->http, &dev->cfg, dev->public_key, name, dev->http_body,
+                                           sizeof dev->http_body, buf, cap);
+    if (len < 0) {
+        LOG0(dev, WW_LOG_ERROR, "registration: the meter could not be read for its MAC");
+    }
+    return len;
 }
 
 int ww_birth_json(uint32_t boot, const char *firmware, int64_t ts_ms, uint64_t dropped, char *buf, size_t cap)
@@ -127,6 +137,9 @@ int ww_device_start(ww_device *dev, const ww_device_config *cfg, const ww_se *se
     dev->cfg = *cfg;
     if (dev->cfg.window == 0 || dev->cfg.window > WW_WINDOW_MAX) {
         dev->cfg.window = WW_WINDOW_MAX;
+    }
+    if (dev->cfg.ack_timeout_ms < WW_ACK_TIMEOUT_MIN) {
+        dev->cfg.ack_timeout_ms = WW_ACK_TIMEOUT_MIN;
     }
     if (dev->cfg.ack_timeout_max < dev->cfg.ack_timeout_ms) {
         dev->cfg.ack_timeout_max = dev->cfg.ack_timeout_ms;
@@ -174,8 +187,20 @@ static void publish_record(ww_device *dev, uint32_t index, bool resend, uint64_t
     uint8_t sig[WW_SIGNATURE_LEN];
     char envelope[16 + 2 * WW_MESSAGE_LEN + 2 * WW_SIGNATURE_LEN + 16];
     *ok = false;
-    if (ww_outbox_read(dev->outbox, index, msg, sig) != 0) {
-        LOG1(dev, WW_LOG_ERROR, "outbox: record ", index, " unreadable, acknowledging it locally");
+    int rc = ww_outbox_read(dev->outbox, index, msg, sig);
+    if (rc == -2) {
+        /* The flash did not answer: the record stays pending and is read again later. */
+        dev->stats.flash_errors++;
+        LOG1(dev, WW_LOG_WARN, "outbox: reading record ", index, " failed, retrying later");
+        return;
+    }
+    if (rc != 0) {
+        /* The record no longer checks (CRC or index): it can never be sent. It leaves the outbox counted as
+           dropped, so the next birth message reports it (§6.2: never silently). */
+        dev->stats.corrupt++;
+        dev->outbox->dropped++;
+        LOG2(dev, WW_LOG_ERROR, "outbox: record ", index, " is corrupt, dropped (", dev->outbox->dropped,
+             " dropped so far)");
         ww_outbox_ack(dev->outbox, index);
         return;
     }
@@ -361,12 +386,20 @@ int ww_device_take_reading(ww_device *dev, uint64_t now_ms)
         return -2;
     }
     bool synced = false;
+    int64_t now_unix_ms = dev->clock->unix_ms(dev->clock->ctx, &synced);
+    if (!synced && now_unix_ms < WW_CLOCK_FLOOR_MS) {
+        dev->stats.clock_unset++;
+        LOG0(dev, WW_LOG_WARN,
+             "clock: not set yet (no SNTP sync since power-up), reading skipped; the energy "
+             "register carries its energy to the first reading after the sync");
+        return -6;
+    }
     ww_reading r;
     memcpy(r.device_id, dev->device_id, WW_DEVICE_ID_LEN);
     memcpy(r.meter_id, sample.has_mac ? sample.mac : dev->cfg.meter_mac, 6);
     r.boot = dev->boot;
     r.seq = dev->seq;
-    r.timestamp_ms = dev->clock->unix_ms(dev->clock->ctx, &synced);
+    r.timestamp_ms = now_unix_ms;
     r.power_mw = sample.power_mw;
     r.energy_mwh = sample.energy_mwh;
     r.flags =
@@ -427,15 +460,17 @@ static void check_timeouts(ww_device *dev, uint64_t now_ms)
     uint32_t timeout = dev->timeout_ms;
     dev->stats.timeouts++;
     uint32_t resent = 0;
+    bool publishing = true;
     for (uint32_t k = 0; k < dev->inflight_count; k++) {
         if (now_ms - dev->sent_at[k] >= timeout) {
-            bool ok;
-            publish_record(dev, dev->inflight[k], true, now_ms, &ok);
-            if (!ok) {
-                break;
+            if (publishing) {
+                bool ok;
+                publish_record(dev, dev->inflight[k], true, now_ms, &ok);
+                resent += ok ? 1u : 0u;
+                /* After a failed publish the rest wait for the next timeout, not for the next poll. */
+                publishing = ok || !ww_outbox_is_pending(dev->outbox, dev->inflight[k], NULL, NULL);
             }
             dev->sent_at[k] = now_ms;
-            resent++;
         }
     }
     dev->timeout_ms = timeout >= dev->cfg.ack_timeout_max / 2 ? dev->cfg.ack_timeout_max : timeout * 2;

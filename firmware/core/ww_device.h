@@ -18,6 +18,14 @@
 #define WW_WINDOW_MAX    100u
 #define WW_HTTP_BODY_MAX 4096u
 #define WW_TOPIC_MAX     96u
+/** Smallest ack timeout T the core accepts (ms); a smaller configured T is raised to it. */
+#define WW_ACK_TIMEOUT_MIN 1000u
+/**
+ * Earliest wall-clock time (Unix ms, 2025-01-01T00:00:00Z) a reading may carry when the clock is not synced. Before
+ * the first SNTP sync after a power cut the clock counts from 1970; such a reading would be refused as too old
+ * (SPEC §8), so none is taken: the energy register carries the energy to the first reading after the sync.
+ */
+#define WW_CLOCK_FLOOR_MS INT64_C(1735689600000)
 
 typedef struct {
     const char *topic_root; /* "wattwitness/v1/devices" */
@@ -43,6 +51,9 @@ typedef struct {
     uint32_t acks_stale;   /* valid acks naming nothing pending */
     uint32_t acked;        /* readings removed from the outbox by an ack */
     uint32_t timeouts;
+    uint32_t clock_unset;  /* readings not taken: clock not synced and before WW_CLOCK_FLOOR_MS */
+    uint32_t flash_errors; /* outbox reads that failed (the record stays pending, retried) */
+    uint32_t corrupt;      /* pending records whose CRC or index no longer checks: counted in the outbox's dropped */
 } ww_device_stats;
 
 typedef struct {
@@ -105,7 +116,10 @@ void ww_device_on_message(ww_device *dev, const char *topic, const char *payload
  */
 void ww_device_apply_ack(ww_device *dev, const ww_ack *ack, uint64_t now_ms);
 
-/** Takes one reading now (meter, sign, outbox, send); 0 or negative (logged, retried at the next interval). */
+/**
+ * Takes one reading now (meter, sign, outbox, send); 0 or negative (logged, retried at the next interval): -1 meter
+ * HTTP, -2 meter payload, -3 register out of range, -4 signing, -5 outbox, -6 clock not set (see WW_CLOCK_FLOOR_MS).
+ */
 int ww_device_take_reading(ww_device *dev, uint64_t now_ms);
 
 /**
@@ -134,5 +148,14 @@ int ww_registration_json(const char *name, const uint8_t mac[6], const uint8_t p
  * registration body of this device; length, or -1 when the meter cannot be read or the buffer is too small.
  */
 int ww_device_registration(ww_device *dev, const char *name, char *buf, size_t cap);
+
+/**
+ * The same registration body without a started device (the provisioning mode: no boot counter spent, no MQTT):
+ * reads the meter through http into scratch (at least WW_HTTP_BODY_MAX bytes), takes its MAC (or cfg->meter_mac)
+ * and the secure element's public key; length, or -1 when the meter cannot be read or a buffer is too small.
+ */
+int ww_provisioning_registration(const ww_http *http, const ww_device_config *cfg,
+                                 const uint8_t public_key[WW_PUBKEY_LEN], const char *name, char *scratch,
+                                 size_t scratch_cap, char *buf, size_t cap);
 
 #endif

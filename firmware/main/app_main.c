@@ -34,6 +34,37 @@ static void restart_later(const char *why)
     esp_restart();
 }
 
+#if CONFIG_WW_PROVISIONING_MODE
+/* Prints what an operator registers for this meter, every 30 s, and never signs a reading. */
+static void provisioning_loop(const ww_device_config *cfg)
+{
+    static char scratch[WW_HTTP_BODY_MAX];
+    static char registration[300];
+    uint8_t public_key[WW_PUBKEY_LEN];
+    uint8_t id[WW_DEVICE_ID_LEN];
+    char id_hex[2 * WW_DEVICE_ID_LEN + 1];
+    if (se.public_key(se.ctx, public_key) != 0) {
+        restart_later("secure element: reading the public key failed");
+    }
+    ww_device_id(public_key, id);
+    ww_hex(id, WW_DEVICE_ID_LEN, id_hex);
+    for (;;) {
+        ESP_LOGI(TAG, "provisioning mode: device id %s (zones locked, key read)", id_hex);
+        if (ww_provisioning_registration(&http, cfg, public_key, id_hex, scratch, sizeof scratch, registration,
+                                         sizeof registration) > 0) {
+            ESP_LOGI(TAG, "registration body (POST /api/v1/installations/): %s", registration);
+        } else {
+            ESP_LOGW(TAG, "provisioning mode: the Shelly at %s did not answer; retrying in 30 s",
+                     CONFIG_WW_SHELLY_HOST);
+        }
+#if CONFIG_WW_ATECC_TRUST_AND_GO
+        ww_port_se_log_certificates();
+#endif
+        vTaskDelay(pdMS_TO_TICKS(30000));
+    }
+}
+#endif
+
 void app_main(void)
 {
     esp_err_t err = nvs_flash_init();
@@ -69,6 +100,9 @@ void app_main(void)
         .ack_timeout_ms = CONFIG_WW_ACK_TIMEOUT_MS,
         .ack_timeout_max = CONFIG_WW_ACK_TIMEOUT_MAX_MS,
     };
+#if CONFIG_WW_PROVISIONING_MODE
+    provisioning_loop(&cfg);
+#endif
     /* The boot counter is incremented here, once per start (SPEC.md 6.2 Boot). */
     if (ww_device_start(&dev, &cfg, &se, &mqtt, &http, &clk, &logger, &box) != 0) {
         restart_later("device start failed");
@@ -89,20 +123,25 @@ void app_main(void)
 
     esp_task_wdt_add(NULL);
     bool registration_logged = false;
+    uint32_t registration_tried_at = 0;
     for (;;) {
         /* All core calls happen on this task: MQTT events are queued by the port and applied here. */
         ww_port_mqtt_dispatch(&dev);
         uint32_t wait = ww_device_poll(&dev, ww_port_monotonic_ms());
-        if (!registration_logged && dev.stats.readings > 0) {
-            /* Once per boot, when the meter has answered: what an operator registers for this device. */
+        if (!registration_logged && dev.stats.readings != registration_tried_at) {
+            /* Once per boot, when the meter has answered (one try per new reading, never a tight retry loop):
+               what an operator registers for this device. */
             static char registration[300];
+            registration_tried_at = dev.stats.readings;
             registration_logged = ww_device_registration(&dev, dev.id_hex, registration, sizeof registration) > 0;
             if (registration_logged) {
                 ESP_LOGI(TAG, "registration body (POST /api/v1/installations/): %s", registration);
             }
         }
         esp_task_wdt_reset();
-        /* Sleep until the next thing to do, an MQTT event, or 1 s (the watchdog is fed at least every second). */
-        ulTaskNotifyTake(pdTRUE, pdMS_TO_TICKS(wait < 1000 ? (wait ? wait : 1) : 1000));
+        /* Sleep until the next thing to do, an MQTT event, or 1 s (the watchdog is fed at least every second); at
+           least one tick, so that a short wait never becomes a busy loop at a coarse tick rate. */
+        TickType_t ticks = pdMS_TO_TICKS(wait < 1000 ? wait : 1000);
+        ulTaskNotifyTake(pdTRUE, ticks > 0 ? ticks : 1);
     }
 }

@@ -6,6 +6,8 @@
 #include "mbedtls/base64.h"
 #include "tng/tng_atcacert_client.h"
 
+#include <stdio.h>
+
 static const char *TAG = "ww";
 
 typedef struct {
@@ -89,14 +91,16 @@ static int log_pem(const char *what, const uint8_t *der, size_t der_len)
         ESP_LOGE(TAG, "%s certificate: %u bytes of DER do not fit the PEM buffer", what, (unsigned)der_len);
         return -1;
     }
-    /* One log line per PEM line (64 characters), so that the console output can be pasted as it is. */
-    ESP_LOGI(TAG, "%s certificate:", what);
-    ESP_LOGI(TAG, "-----BEGIN CERTIFICATE-----");
+    /* The PEM goes to the console with printf, without the log prefix (and colours) of ESP_LOGI, so that the
+       lines between BEGIN and END can be pasted as they are. */
+    ESP_LOGI(TAG, "%s certificate (PEM follows):", what);
+    printf("-----BEGIN CERTIFICATE-----\n");
     for (size_t at = 0; at < written; at += 64) {
         size_t n = written - at < 64 ? written - at : 64;
-        ESP_LOGI(TAG, "%.*s", (int)n, (const char *)pem_body + at);
+        printf("%.*s\n", (int)n, (const char *)pem_body + at);
     }
-    ESP_LOGI(TAG, "-----END CERTIFICATE-----");
+    printf("-----END CERTIFICATE-----\n");
+    fflush(stdout);
     return 0;
 }
 

@@ -895,3 +895,114 @@ void test_device_register_restart_and_errors(void **state)
     ww_reading_decode(msg, 52, &r);
     CHECK_INT(r.flags, WW_FLAG_CLOCK_SYNCED | WW_FLAG_FIRST_AFTER_BOOT | WW_FLAG_REGISTER_RESTARTED);
 }
+
+void test_device_flash_read_error_keeps_the_reading(void **state)
+{
+    (void)state;
+    boot_device(100, true);
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(ww_device_take_reading(&dev, (uint64_t)i * 10000), 0); /* offline: stored, not sent */
+    }
+    CHECK_INT(box.pending, 3);
+    flash.fail_reads = 1; /* the first record's read fails once during the resend */
+    ww_device_on_connected(&dev, 30000);
+    CHECK_INT(dev.stats.flash_errors, 1);
+    CHECK_INT(box.pending, 3); /* nothing left the outbox without an ack */
+    CHECK_INT((long)box.dropped, 0);
+    CHECK_INT(mqtt.count, 1);    /* the birth only: sending stopped at the record it could not read */
+    ww_device_poll(&dev, 30001); /* read again: the three go, oldest first, then the poll's new reading (seq 3) */
+    CHECK_INT(mqtt.count, 5);
+    CHECK_INT(fake_mqtt_seq(&mqtt, 1), 0);
+    CHECK_INT(fake_mqtt_seq(&mqtt, 3), 2);
+    CHECK_INT(fake_mqtt_seq(&mqtt, 4), 3);
+    /* Remounted from flash: all four pending until the backend acks them. */
+    CHECK_INT(ww_outbox_mount(&box, &flash.hal), 0);
+    CHECK_INT(box.pending, 4);
+}
+
+void test_device_corrupt_record_counted_as_dropped(void **state)
+{
+    (void)state;
+    boot_device(100, true);
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(ww_device_take_reading(&dev, (uint64_t)i * 10000), 0);
+    }
+    /* A bit of the first record's signature rots after it was written (programming can only clear bits). */
+    flash.mem[box.tail % box.slots * WW_RECORD_SIZE + 60] = 0x00;
+    flash.mem[box.tail % box.slots * WW_RECORD_SIZE + 61] = 0x00;
+    ww_device_on_connected(&dev, 20000);
+    CHECK_INT(dev.stats.corrupt, 1);
+    CHECK_INT((long)box.dropped, 1); /* counted, reported in the next birth */
+    CHECK_INT(box.pending, 1);
+    CHECK_INT(mqtt.count, 2); /* birth + seq 1 */
+    CHECK_INT(fake_mqtt_seq(&mqtt, 1), 1);
+    ww_device_on_disconnected(&dev);
+    ww_device_on_connected(&dev, 20001);
+    CHECK(strstr(mqtt.payload[2], "\"dropped\":1") != NULL);
+}
+
+void test_device_publish_failing_at_t_max_does_not_spin(void **state)
+{
+    (void)state;
+    boot_device(100, true); /* T = 1 s, T_max = 4 s */
+    ww_device_on_connected(&dev, 0);
+    ww_device_poll(&dev, 0); /* seq 0 sent at t=0 */
+    CHECK_INT(mqtt.count, 2);
+    mqtt.fail = 1000000; /* the connection is still up but every publish fails */
+    uint32_t polls_with_work = 0;
+    for (uint64_t t = 1; t <= 9000; t++) {
+        uint32_t wait = ww_device_poll(&dev, t);
+        CHECK(wait > 0);
+        polls_with_work += logger.lines > 0 ? 1u : 0u;
+        logger.lines = 0;
+    }
+    /* Timeouts at 1, 3 and 7 s (T doubling to T_max), then one every T_max: never on every poll. */
+    CHECK_INT(dev.stats.timeouts, 3);
+    CHECK_INT(dev.timeout_ms, 4000);
+    CHECK(polls_with_work <= 8);
+    CHECK_INT(box.pending, 1); /* still there, sent once the broker takes it */
+    mqtt.fail = 0;
+    ww_device_poll(&dev, 11000);
+    CHECK_INT(fake_mqtt_seq(&mqtt, mqtt.count - 1), 0);
+}
+
+void test_device_clock_not_set_skips_the_reading(void **state)
+{
+    (void)state;
+    boot_device(100, true);
+    clk.now_ms = 1000; /* power-up, no SNTP yet: the clock counts from 1970 */
+    clk.synced = false;
+    CHECK_INT(ww_device_take_reading(&dev, 0), -6);
+    CHECK_INT(dev.stats.clock_unset, 1);
+    CHECK_INT(box.pending, 0);
+    CHECK_INT(dev.seq, 0); /* no (boot, seq) spent */
+    /* A clock that holds a plausible time without a sync (an RTC kept across a reset) is used, flag cleared. */
+    clk.now_ms = INT64_C(1767225600000);
+    CHECK_INT(ww_device_take_reading(&dev, 10000), 0);
+    CHECK_INT(box.pending, 1);
+    clk.synced = true;
+    CHECK_INT(ww_device_take_reading(&dev, 20000), 0);
+    CHECK_INT(dev.seq, 2);
+}
+
+void test_provisioning_registration_without_start(void **state)
+{
+    (void)state;
+    boot_device(100, true);
+    char started[300];
+    CHECK(ww_device_registration(&dev, "Roof 1", started, sizeof started) > 0);
+    uint32_t counter = se.counter;
+    uint8_t key[64];
+    unhex(READING_VECTORS[0].public_key, key, 64);
+    ww_device_config c = config(100);
+    static char scratch[WW_HTTP_BODY_MAX];
+    char body[300];
+    CHECK_INT(ww_provisioning_registration(&http.hal, &c, key, "Roof 1", scratch, sizeof scratch, body, sizeof body),
+              (int)strlen(started));
+    CHECK_STR(body, started);
+    CHECK_INT(se.counter, counter); /* no boot number spent */
+    http.fail = 1;
+    CHECK_INT(ww_provisioning_registration(&http.hal, &c, key, "Roof 1", scratch, sizeof scratch, body, sizeof body),
+              -1);
+    CHECK_INT(ww_provisioning_registration(&http.hal, &c, key, "Roof 1", scratch, sizeof scratch, body, 20), -1);
+}

@@ -27,7 +27,12 @@
     X(test_device_forged_stale_duplicate_out_of_order_acks)                                                            \
     X(test_device_timeout_backoff_and_reset)                                                                           \
     X(test_device_reboot_boot_plus_one_seq_zero)                                                                       \
-    X(test_device_register_restart_and_errors)
+    X(test_device_register_restart_and_errors)                                                                         \
+    X(test_device_flash_read_error_keeps_the_reading)                                                                  \
+    X(test_device_corrupt_record_counted_as_dropped)                                                                   \
+    X(test_device_publish_failing_at_t_max_does_not_spin)                                                              \
+    X(test_device_clock_not_set_skips_the_reading)                                                                     \
+    X(test_provisioning_registration_without_start)
 
 #define WW_DECLARE(name) void name(void **state);
 WW_CORE_TESTS(WW_DECLARE)

@@ -12,6 +12,10 @@ static int flash_read(void *ctx, uint32_t addr, void *buf, size_t len)
     if (f->dead || addr + len > f->hal.sector_size * f->hal.sector_count) {
         return -1;
     }
+    if (f->fail_reads > 0) {
+        f->fail_reads--;
+        return -1;
+    }
     memcpy(buf, f->mem + addr, len);
     return 0;
 }

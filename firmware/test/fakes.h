@@ -17,6 +17,7 @@ typedef struct {
     long budget;    /* bytes that may still be programmed; < 0 = unlimited */
     bool dead;      /* the power is off: every operation fails */
     bool cut_erase; /* the next erase stops half-way through its sector and the power fails */
+    int fail_reads; /* reads still to fail (a transient bus error; the contents stay intact) */
     ww_flash hal;
 } fake_flash;
 
