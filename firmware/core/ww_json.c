@@ -253,7 +253,7 @@ const char *ww_json_uint(const char *p, const char *end, uint64_t max, uint64_t 
             return NULL; /* fraction or exponent: not an integer */
         }
         unsigned d = (unsigned)(*q - '0');
-        if (v > (max - d) / 10) {
+        if (d > max || v > (max - d) / 10) {
             return NULL;
         }
         v = v * 10 + d;

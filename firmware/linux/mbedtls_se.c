@@ -5,6 +5,7 @@
 #include <mbedtls/pk.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,24 @@ static int se_counter(void *ctx, uint32_t *value)
     if (rename(tmp, se->counter_path) != 0) {
         return -1;
     }
+    /* The rename is durable only once the directory entry is: otherwise a host crash could bring back the old
+       value and repeat a boot number. */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", se->counter_path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    } else {
+        snprintf(dir, sizeof dir, ".");
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd < 0 || fsync(dfd) != 0) {
+        if (dfd >= 0) {
+            close(dfd);
+        }
+        return -1;
+    }
+    close(dfd);
     *value = (uint32_t)(current + 1);
     return 0;
 }

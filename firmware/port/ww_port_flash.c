@@ -1,4 +1,4 @@
-/* The "outbox" data partition as the core's NOR flash (esp_partition: raw read, write, sector erase). */
+/* The "outbox" partition (type 0x40) as the core's NOR flash (esp_partition: raw read, write, sector erase). */
 #include "ww_port.h"
 
 #include "esp_log.h"
@@ -37,9 +37,10 @@ static int flash_erase(void *ctx, uint32_t sector)
 
 int ww_port_flash_init(ww_flash *flash)
 {
-    const esp_partition_t *part = esp_partition_find_first(ESP_PARTITION_TYPE_DATA, 0x40, "outbox");
+    const esp_partition_t *part =
+        esp_partition_find_first((esp_partition_type_t)0x40, (esp_partition_subtype_t)0x00, "outbox");
     if (!part) {
-        ESP_LOGE(TAG, "no \"outbox\" data partition (subtype 0x40): flash partitions.csv");
+        ESP_LOGE(TAG, "no \"outbox\" partition (type 0x40, subtype 0x00): flash partitions.csv");
         return -1;
     }
     uint32_t sectors = part->size / SECTOR;

@@ -1006,3 +1006,16 @@ void test_provisioning_registration_without_start(void **state)
               -1);
     CHECK_INT(ww_provisioning_registration(&http.hal, &c, key, "Roof 1", scratch, sizeof scratch, body, 20), -1);
 }
+
+void test_json_uint_below_a_small_max(void **state)
+{
+    (void)state;
+    uint64_t v = 99;
+    const char *text = "5]";
+    CHECK(ww_json_uint(text, text + 2, 3, &v) == NULL); /* 5 > max 3: refused, no wrap-around */
+    CHECK_INT((long)v, 99);
+    CHECK(ww_json_uint(text, text + 2, 5, &v) == text + 1);
+    CHECK_INT((long)v, 5);
+    const char *big = "4294967296,";
+    CHECK(ww_json_uint(big, big + 11, UINT32_MAX, &v) == NULL);
+}

@@ -32,7 +32,8 @@
     X(test_device_corrupt_record_counted_as_dropped)                                                                   \
     X(test_device_publish_failing_at_t_max_does_not_spin)                                                              \
     X(test_device_clock_not_set_skips_the_reading)                                                                     \
-    X(test_provisioning_registration_without_start)
+    X(test_provisioning_registration_without_start)                                                                    \
+    X(test_json_uint_below_a_small_max)
 
 #define WW_DECLARE(name) void name(void **state);
 WW_CORE_TESTS(WW_DECLARE)
