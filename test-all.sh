@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the repository: the contracts and workflow (forge, bun, anvil), the dashboard (vitest), then
-# the Maven reactor: unit and Quarkus tests against real PostgreSQL, Mosquitto and Kafka, the pipeline's end-to-end
+# Runs every test of the repository: the contracts and workflow (forge, bun, anvil), the dashboard (vitest), the
+# firmware, the Kubernetes manifests (offline), then the Maven reactor: unit and Quarkus tests against real PostgreSQL, Mosquitto and Kafka, the pipeline's end-to-end
 # and crash tests against the packaged services, and the local stack's acceptance test (simulated meters to a proof
 # on chain, with the dashboard driven in headless Chromium).
 # Needs PostgreSQL on 127.0.0.1:5432 and an MQTT broker on 127.0.0.1:1883 (`.ci/run` checks and starts them).
@@ -33,6 +33,10 @@ fi
 if [ -x firmware/test.sh ]; then
     # The meter firmware's core: host tests (cmocka), the Linux meter as a process, rv32imc tests under qemu.
     step "firmware (host, rv32 qemu)" firmware/test.sh
+fi
+if [ -x deploy/k8s/test/test.sh ]; then
+    # The Kubernetes manifests rendered with kubectl kustomize and checked offline (skips without kubectl).
+    step "kubernetes manifests (kustomize, kubernetes-models)" deploy/k8s/test/test.sh
 fi
 step "maven reactor" mvn -B install "$@"
 

@@ -43,7 +43,8 @@ const SCRAPER = {
 const INGRESS_CONTROLLER = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } };
 
 function render(dir) {
-  const out = execFileSync("kubectl", ["kustomize", path.join(repo, dir)], { encoding: "utf8" });
+  // stderr is kept for the error of a failed render (and hides the deprecation warning of `bases`)
+  const out = execFileSync("kubectl", ["kustomize", path.join(repo, dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   // Kubernetes reads a plain 0x… scalar too large for an integer (a contract address) as a string; the YAML 1.2
   // core schema would make it a number, so hexadecimal integers are left out of the schema.
   const customTags = (tags) => tags.filter((t) => t.format !== "HEX");
