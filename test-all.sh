@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: the contracts and workflow (forge, bun, anvil), the dashboard (vitest), the
-# firmware, the Kubernetes manifests (offline), then the Maven reactor: unit and Quarkus tests against real PostgreSQL, Mosquitto and Kafka, the pipeline's end-to-end
-# and crash tests against the packaged services, and the local stack's acceptance test (simulated meters to a proof
-# on chain, with the dashboard driven in headless Chromium).
+# firmware, the Kubernetes manifests (offline), then the Maven reactor: unit and Quarkus tests against real
+# PostgreSQL, Mosquitto and Kafka, the pipeline's end-to-end and crash tests against the packaged services, and the
+# local stack's acceptance test (simulated meters to a proof on chain, with the dashboard driven in headless
+# Chromium).
 # Needs PostgreSQL on 127.0.0.1:5432 and an MQTT broker on 127.0.0.1:1883 (`.ci/run` checks and starts them).
 set -uo pipefail
 cd "$(dirname "$0")"
