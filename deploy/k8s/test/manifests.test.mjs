@@ -195,7 +195,8 @@ function checkIngress(objects) {
       paths.push([p.path, p.pathType]);
     }
   }
-  assert.deepEqual(paths, [["/api", "Prefix"], ["/assets", "Prefix"], ["/", "Exact"]], "Ingress paths");
+  assert.deepEqual(paths, [["/api", "Prefix"], ["/assets", "Prefix"], ["/", "Exact"], ["/health", "Exact"]],
+    "Ingress paths");
   assert.equal(one(objects, "Service", "query-service").spec.ports[0].name, "http");
 }
 
@@ -294,7 +295,7 @@ for (const overlay of Object.keys(OVERLAYS)) {
     });
     for (const name of Object.keys(SERVICES)) test(`${name}: port, probes, metrics, Service, secrets`, () => checkService(rendered[overlay], name));
     test("security context of every container", () => checkSecurityContexts(rendered[overlay]));
-    test("Ingress: TLS, /api and the dashboard only", () => checkIngress(rendered[overlay]));
+    test("Ingress: TLS, /api, the dashboard and /health only", () => checkIngress(rendered[overlay]));
     test("NetworkPolicies", () => checkNetworkPolicies(rendered[overlay]));
     test("PodDisruptionBudgets", () => checkDisruptionBudgets(rendered[overlay]));
     test("configuration and chain settings", () => checkConfig(rendered[overlay], overlay));
