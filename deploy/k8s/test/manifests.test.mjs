@@ -17,23 +17,47 @@ const NAMESPACE = "wattwitness";
 // What each service is: its port, the variable its application.properties reads the port from, and the only
 // secrets it uses (each from its own Secret <service>-secrets).
 const SERVICES = {
-  "ingest-service": { kind: "StatefulSet", port: 8081, portVar: "HTTP_PORT", replicas: 2,
-    secrets: ["MQTT_PASSWORD"] },
-  "query-service": { kind: "Deployment", port: 8082, portVar: "QUERY_HTTP_PORT", replicas: 2,
-    secrets: ["DB_PASSWORD", "WATTWITNESS_TOKENS_OPERATOR", "WATTWITNESS_TOKENS_ANCHORING", "WATTWITNESS_TOKENS_DEVICE"] },
-  "verify-service": { kind: "Deployment", port: 8083, portVar: "HTTP_PORT", replicas: 3,
-    secrets: ["DB_PASSWORD"] },
-  "chain-listener-service": { kind: "Deployment", port: 8084, portVar: "HTTP_PORT", replicas: 1,
-    secrets: ["DB_PASSWORD", "ANCHORING_TOKEN"] },
+  "ingest-service": { kind: "StatefulSet", port: 8081, portVar: "HTTP_PORT", replicas: 2, secrets: ["MQTT_PASSWORD"] },
+  "query-service": {
+    kind: "Deployment",
+    port: 8082,
+    portVar: "QUERY_HTTP_PORT",
+    replicas: 2,
+    secrets: [
+      "DB_PASSWORD",
+      "WATTWITNESS_TOKENS_OPERATOR",
+      "WATTWITNESS_TOKENS_ANCHORING",
+      "WATTWITNESS_TOKENS_DEVICE",
+    ],
+  },
+  "verify-service": { kind: "Deployment", port: 8083, portVar: "HTTP_PORT", replicas: 3, secrets: ["DB_PASSWORD"] },
+  "chain-listener-service": {
+    kind: "Deployment",
+    port: 8084,
+    portVar: "HTTP_PORT",
+    replicas: 1,
+    secrets: ["DB_PASSWORD", "ANCHORING_TOKEN"],
+  },
 };
 
 const OVERLAYS = {
-  "local-anvil": { CHAIN_RPC_URL: "http://host.containers.internal:8545", CHAIN_ID: "43113",
-    ANCHOR_CONTRACT_ADDRESS: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" },
-  fuji: { CHAIN_RPC_URL: "https://api.avax-test.network/ext/bc/C/rpc", CHAIN_ID: "43113", ANCHOR_CONTRACT_ADDRESS: "",
-    CHAIN_EXPLORER_TX_URL: "https://testnet.snowtrace.io/tx/{tx}" },
-  mainnet: { CHAIN_RPC_URL: "https://api.avax.network/ext/bc/C/rpc", CHAIN_ID: "43114", ANCHOR_CONTRACT_ADDRESS: "",
-    CHAIN_EXPLORER_TX_URL: "https://snowtrace.io/tx/{tx}" },
+  "local-anvil": {
+    CHAIN_RPC_URL: "http://host.containers.internal:8545",
+    CHAIN_ID: "43113",
+    ANCHOR_CONTRACT_ADDRESS: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+  },
+  fuji: {
+    CHAIN_RPC_URL: "https://api.avax-test.network/ext/bc/C/rpc",
+    CHAIN_ID: "43113",
+    ANCHOR_CONTRACT_ADDRESS: "",
+    CHAIN_EXPLORER_TX_URL: "https://testnet.snowtrace.io/tx/{tx}",
+  },
+  mainnet: {
+    CHAIN_RPC_URL: "https://api.avax.network/ext/bc/C/rpc",
+    CHAIN_ID: "43114",
+    ANCHOR_CONTRACT_ADDRESS: "",
+    CHAIN_EXPLORER_TX_URL: "https://snowtrace.io/tx/{tx}",
+  },
 };
 
 const SCRAPER = {
@@ -44,14 +68,19 @@ const INGRESS_CONTROLLER = { namespaceSelector: { matchLabels: { "kubernetes.io/
 
 function render(dir) {
   // stderr is kept for the error of a failed render (and hides the deprecation warning of `bases`)
-  const out = execFileSync("kubectl", ["kustomize", path.join(repo, dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync("kubectl", ["kustomize", path.join(repo, dir)], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   // Kubernetes reads a plain 0x… scalar too large for an integer (a contract address) as a string; the YAML 1.2
   // core schema would make it a number, so hexadecimal integers are left out of the schema.
   const customTags = (tags) => tags.filter((t) => t.format !== "HEX");
-  return parseAllDocuments(out, { customTags }).map((d) => {
-    if (d.errors.length) throw d.errors[0];
-    return d.toJS();
-  }).filter(Boolean);
+  return parseAllDocuments(out, { customTags })
+    .map((d) => {
+      if (d.errors.length) throw d.errors[0];
+      return d.toJS();
+    })
+    .filter(Boolean);
 }
 
 // --- application.properties: the port variable and every environment variable a service reads -------------------
@@ -70,7 +99,9 @@ function variablesRead(service) {
 // --- schema validation ----------------------------------------------------------------------------------------------
 async function modelFor(obj) {
   const [group, version] = obj.apiVersion.includes("/") ? obj.apiVersion.split("/") : [null, obj.apiVersion];
-  const modulePath = group ? `kubernetes-models/${group}/${version}/${obj.kind}` : `kubernetes-models/${version}/${obj.kind}`;
+  const modulePath = group
+    ? `kubernetes-models/${group}/${version}/${obj.kind}`
+    : `kubernetes-models/${version}/${obj.kind}`;
   const mod = await import(modulePath);
   return mod[obj.kind];
 }
@@ -82,14 +113,16 @@ async function validateAll(objects) {
   }
 }
 
-// --- rules ------------------------------------------------------------------------------------------------------------
-const find = (objects, kind, name) => objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+// --- rules -----------------------------------------------------------------------------------------------------------
+const find = (objects, kind, name) =>
+  objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 const one = (objects, kind, name) => {
   const found = find(objects, kind, name);
   assert.equal(found.length, 1, `expected exactly one ${kind} ${name}`);
   return found[0];
 };
-const podTemplates = (objects) => objects.filter((o) => ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(o.kind));
+const podTemplates = (objects) =>
+  objects.filter((o) => ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(o.kind));
 
 function resolvePort(container, port) {
   if (typeof port === "number") return port;
@@ -137,7 +170,11 @@ function checkService(objects, name) {
   assert.deepEqual(portVars, [spec.portVar], `${name}: exactly one port variable`);
 
   // probes
-  const probes = { startupProbe: "/q/health/started", readinessProbe: "/q/health/ready", livenessProbe: "/q/health/live" };
+  const probes = {
+    startupProbe: "/q/health/started",
+    readinessProbe: "/q/health/ready",
+    livenessProbe: "/q/health/live",
+  };
   for (const [probe, probePath] of Object.entries(probes)) {
     assert.ok(c[probe]?.httpGet, `${name}: ${probe}`);
     assert.equal(c[probe].httpGet.path, probePath, `${name}: ${probe} path`);
@@ -145,9 +182,15 @@ function checkService(objects, name) {
   }
 
   // metrics annotations on the same port
-  assert.deepEqual(w.spec.template.metadata.annotations, {
-    "prometheus.io/scrape": "true", "prometheus.io/path": "/q/metrics", "prometheus.io/port": String(spec.port),
-  }, `${name}: prometheus annotations`);
+  assert.deepEqual(
+    w.spec.template.metadata.annotations,
+    {
+      "prometheus.io/scrape": "true",
+      "prometheus.io/path": "/q/metrics",
+      "prometheus.io/port": String(spec.port),
+    },
+    `${name}: prometheus annotations`,
+  );
 
   // Service: same port, target resolving to the container port, selecting the pods
   const svc = one(objects, "Service", name);
@@ -163,8 +206,11 @@ function checkService(objects, name) {
   assert.deepEqual(tmpVolume, { name: tmp.name, emptyDir: { sizeLimit: "64Mi" } }, `${name}: /tmp volume`);
 
   // resources as before (no measurement in docs/benchmarks.md to size them from)
-  assert.deepEqual(c.resources, { requests: { cpu: "250m", memory: "384Mi" }, limits: { memory: "768Mi" } },
-    `${name}: resources`);
+  assert.deepEqual(
+    c.resources,
+    { requests: { cpu: "250m", memory: "384Mi" }, limits: { memory: "768Mi" } },
+    `${name}: resources`,
+  );
 
   // secrets: only its own Secret, only the keys it reads, exactly the expected ones
   for (const from of c.envFrom ?? []) assert.equal(from.secretRef, undefined, `${name}: envFrom of a Secret`);
@@ -183,7 +229,11 @@ function checkService(objects, name) {
 function checkIngress(objects) {
   const ing = one(objects, "Ingress", "query-service");
   assert.equal(ing.spec.ingressClassName, "nginx");
-  assert.deepEqual(ing.spec.tls, [{ hosts: ["wattwitness.example.org"], secretName: "query-service-tls" }], "Ingress tls");
+  assert.deepEqual(
+    ing.spec.tls,
+    [{ hosts: ["wattwitness.example.org"], secretName: "query-service-tls" }],
+    "Ingress tls",
+  );
   assert.equal(ing.spec.defaultBackend, undefined, "Ingress defaultBackend");
   const tlsHosts = new Set(ing.spec.tls.flatMap((t) => t.hosts));
   const paths = [];
@@ -191,12 +241,24 @@ function checkIngress(objects) {
     assert.ok(tlsHosts.has(rule.host), `Ingress host ${rule.host} without TLS`);
     for (const p of rule.http.paths) {
       assert.ok(!p.path.startsWith("/q"), `Ingress exposes ${p.path}`);
-      assert.deepEqual(p.backend, { service: { name: "query-service", port: { name: "http" } } }, `backend of ${p.path}`);
+      assert.deepEqual(
+        p.backend,
+        { service: { name: "query-service", port: { name: "http" } } },
+        `backend of ${p.path}`,
+      );
       paths.push([p.path, p.pathType]);
     }
   }
-  assert.deepEqual(paths, [["/api", "Prefix"], ["/assets", "Prefix"], ["/", "Exact"], ["/health", "Exact"]],
-    "Ingress paths");
+  assert.deepEqual(
+    paths,
+    [
+      ["/api", "Prefix"],
+      ["/assets", "Prefix"],
+      ["/", "Exact"],
+      ["/health", "Exact"],
+    ],
+    "Ingress paths",
+  );
   assert.equal(one(objects, "Service", "query-service").spec.ports[0].name, "http");
 }
 
@@ -204,18 +266,26 @@ function checkNetworkPolicies(objects) {
   const deny = one(objects, "NetworkPolicy", "default-deny-ingress");
   assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress"] }, "default deny");
   const expected = {
-    "query-service": [INGRESS_CONTROLLER, { podSelector: { matchLabels: { "app.kubernetes.io/name": "chain-listener-service" } } }, SCRAPER],
+    "query-service": [
+      INGRESS_CONTROLLER,
+      { podSelector: { matchLabels: { "app.kubernetes.io/name": "chain-listener-service" } } },
+      SCRAPER,
+    ],
     "ingest-service": [SCRAPER],
     "verify-service": [SCRAPER],
     "chain-listener-service": [SCRAPER],
   };
   for (const [name, from] of Object.entries(expected)) {
     const np = one(objects, "NetworkPolicy", name);
-    assert.deepEqual(np.spec, {
-      podSelector: { matchLabels: { "app.kubernetes.io/name": name } },
-      policyTypes: ["Ingress"],
-      ingress: [{ from, ports: [{ protocol: "TCP", port: SERVICES[name].port }] }],
-    }, `NetworkPolicy ${name}`);
+    assert.deepEqual(
+      np.spec,
+      {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": name } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from, ports: [{ protocol: "TCP", port: SERVICES[name].port }] }],
+      },
+      `NetworkPolicy ${name}`,
+    );
   }
   assert.equal(find(objects, "NetworkPolicy").length, 5, "NetworkPolicies");
 }
@@ -223,8 +293,11 @@ function checkNetworkPolicies(objects) {
 function checkDisruptionBudgets(objects) {
   for (const name of ["ingest-service", "query-service", "verify-service"]) {
     const pdb = one(objects, "PodDisruptionBudget", name);
-    assert.deepEqual(pdb.spec, { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": name } } },
-      `PodDisruptionBudget ${name}`);
+    assert.deepEqual(
+      pdb.spec,
+      { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": name } } },
+      `PodDisruptionBudget ${name}`,
+    );
     assert.ok(SERVICES[name].replicas > 1, `${name}: a budget of 1 needs more than one replica`);
   }
 }
@@ -232,8 +305,12 @@ function checkDisruptionBudgets(objects) {
 function checkConfig(objects, overlay) {
   const config = one(objects, "ConfigMap", "wattwitness-config").data;
   assert.equal(config.MQTT_SHARED_GROUP, "wattwitness-ingest");
-  assert.equal(config.QUERY_SERVICE_URL, `http://query-service.${NAMESPACE}.svc.cluster.local:${SERVICES["query-service"].port}`);
-  for (const key of Object.keys(config)) assert.ok(!key.startsWith("CHAIN_") && key !== "ANCHOR_CONTRACT_ADDRESS", `base ${key}`);
+  assert.equal(
+    config.QUERY_SERVICE_URL,
+    `http://query-service.${NAMESPACE}.svc.cluster.local:${SERVICES["query-service"].port}`,
+  );
+  for (const key of Object.keys(config))
+    assert.ok(!key.startsWith("CHAIN_") && key !== "ANCHOR_CONTRACT_ADDRESS", `base ${key}`);
   for (const key of Object.keys(config)) assert.ok(!/PASSWORD|TOKEN/.test(key), `secret ${key} in the ConfigMap`);
 
   const chain = find(objects, "ConfigMap").filter((c) => c.metadata.name.startsWith("wattwitness-chain-"));
@@ -245,10 +322,14 @@ function checkConfig(objects, overlay) {
     assert.deepEqual(refs, [{ name: "wattwitness-config" }, { name: chain[0].metadata.name }], `${name}: envFrom`);
   }
   const ingest = one(objects, "StatefulSet", "ingest-service").spec.template.spec.containers[0];
-  assert.deepEqual(ingest.env.find((e) => e.name === "MQTT_CLIENT_ID").valueFrom,
-    { fieldRef: { fieldPath: "metadata.name" } }, "ingest client id from the pod name");
+  assert.deepEqual(
+    ingest.env.find((e) => e.name === "MQTT_CLIENT_ID").valueFrom,
+    { fieldRef: { fieldPath: "metadata.name" } },
+    "ingest client id from the pod name",
+  );
   assert.ok(!JSON.stringify(objects).includes("0x0000000000000000000000000000000000000000"), "zero address");
-  for (const o of objects) if (o.kind !== "Namespace") assert.equal(o.metadata.namespace, NAMESPACE, `${o.kind} ${o.metadata.name}`);
+  for (const o of objects)
+    if (o.kind !== "Namespace") assert.equal(o.metadata.namespace, NAMESPACE, `${o.kind} ${o.metadata.name}`);
 }
 
 export function checkOverlay(objects, overlay) {
@@ -283,17 +364,30 @@ for (const overlay of Object.keys(OVERLAYS)) {
     test("objects rendered", () => {
       const kinds = rendered[overlay].map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, "")}`).sort();
       assert.deepEqual(kinds, [
-        "ConfigMap/wattwitness-chain", "ConfigMap/wattwitness-config",
-        "Deployment/chain-listener-service", "Deployment/query-service", "Deployment/verify-service",
-        "Ingress/query-service", "Namespace/wattwitness",
-        "NetworkPolicy/chain-listener-service", "NetworkPolicy/default-deny-ingress", "NetworkPolicy/ingest-service",
-        "NetworkPolicy/query-service", "NetworkPolicy/verify-service",
-        "PodDisruptionBudget/ingest-service", "PodDisruptionBudget/query-service", "PodDisruptionBudget/verify-service",
-        "Service/chain-listener-service", "Service/ingest-service", "Service/query-service", "Service/verify-service",
+        "ConfigMap/wattwitness-chain",
+        "ConfigMap/wattwitness-config",
+        "Deployment/chain-listener-service",
+        "Deployment/query-service",
+        "Deployment/verify-service",
+        "Ingress/query-service",
+        "Namespace/wattwitness",
+        "NetworkPolicy/chain-listener-service",
+        "NetworkPolicy/default-deny-ingress",
+        "NetworkPolicy/ingest-service",
+        "NetworkPolicy/query-service",
+        "NetworkPolicy/verify-service",
+        "PodDisruptionBudget/ingest-service",
+        "PodDisruptionBudget/query-service",
+        "PodDisruptionBudget/verify-service",
+        "Service/chain-listener-service",
+        "Service/ingest-service",
+        "Service/query-service",
+        "Service/verify-service",
         "StatefulSet/ingest-service",
       ]);
     });
-    for (const name of Object.keys(SERVICES)) test(`${name}: port, probes, metrics, Service, secrets`, () => checkService(rendered[overlay], name));
+    for (const name of Object.keys(SERVICES))
+      test(`${name}: port, probes, metrics, Service, secrets`, () => checkService(rendered[overlay], name));
     test("security context of every container", () => checkSecurityContexts(rendered[overlay]));
     test("Ingress: TLS, /api, the dashboard and /health only", () => checkIngress(rendered[overlay]));
     test("NetworkPolicies", () => checkNetworkPolicies(rendered[overlay]));
@@ -317,7 +411,9 @@ describe("a broken manifest is caught", () => {
   };
   const container = (objects, name) => one(objects, SERVICES[name].kind, name).spec.template.spec.containers[0];
   const cases = {
-    "probe on another port": (o) => { container(o, "verify-service").readinessProbe.httpGet.port = 8080; },
+    "probe on another port": (o) => {
+      container(o, "verify-service").readinessProbe.httpGet.port = 8080;
+    },
     "port variable not set to the container port": (o) => {
       container(o, "ingest-service").env.find((e) => e.name === "HTTP_PORT").value = "8080";
     },
@@ -328,22 +424,43 @@ describe("a broken manifest is caught", () => {
       one(o, "Deployment", "chain-listener-service").spec.template.metadata.annotations["prometheus.io/port"] = "8080";
     },
     "a token given to a pod that does not use it": (o) => {
-      container(o, "verify-service").env.push({ name: "ANCHORING_TOKEN",
-        valueFrom: { secretKeyRef: { name: "verify-service-secrets", key: "ANCHORING_TOKEN" } } });
+      container(o, "verify-service").env.push({
+        name: "ANCHORING_TOKEN",
+        valueFrom: { secretKeyRef: { name: "verify-service-secrets", key: "ANCHORING_TOKEN" } },
+      });
     },
     "another service's Secret": (o) => {
-      container(o, "verify-service").env.find((e) => e.name === "DB_PASSWORD").valueFrom.secretKeyRef.name = "query-service-secrets";
+      container(o, "verify-service").env.find((e) => e.name === "DB_PASSWORD").valueFrom.secretKeyRef.name =
+        "query-service-secrets";
     },
-    "a whole Secret as environment": (o) => { container(o, "ingest-service").envFrom.push({ secretRef: { name: "wattwitness-secrets" } }); },
-    "writable root filesystem": (o) => { container(o, "query-service").securityContext.readOnlyRootFilesystem = false; },
-    "a capability kept": (o) => { container(o, "ingest-service").securityContext.capabilities = { drop: ["ALL"], add: ["NET_RAW"] }; },
+    "a whole Secret as environment": (o) => {
+      container(o, "ingest-service").envFrom.push({ secretRef: { name: "wattwitness-secrets" } });
+    },
+    "writable root filesystem": (o) => {
+      container(o, "query-service").securityContext.readOnlyRootFilesystem = false;
+    },
+    "a capability kept": (o) => {
+      container(o, "ingest-service").securityContext.capabilities = { drop: ["ALL"], add: ["NET_RAW"] };
+    },
     "/q exposed by the Ingress": (o) => {
-      one(o, "Ingress", "query-service").spec.rules[0].http.paths.push({ path: "/q", pathType: "Prefix",
-        backend: { service: { name: "query-service", port: { name: "http" } } } });
+      one(o, "Ingress", "query-service").spec.rules[0].http.paths.push({
+        path: "/q",
+        pathType: "Prefix",
+        backend: { service: { name: "query-service", port: { name: "http" } } },
+      });
     },
-    "Ingress without TLS": (o) => { delete one(o, "Ingress", "query-service").spec.tls; },
-    "no default deny": (o) => { o.splice(o.findIndex((x) => x.metadata.name === "default-deny-ingress"), 1); },
-    "ingest open to every pod": (o) => { one(o, "NetworkPolicy", "ingest-service").spec.ingress[0].from = [{ podSelector: {} }]; },
+    "Ingress without TLS": (o) => {
+      delete one(o, "Ingress", "query-service").spec.tls;
+    },
+    "no default deny": (o) => {
+      o.splice(
+        o.findIndex((x) => x.metadata.name === "default-deny-ingress"),
+        1,
+      );
+    },
+    "ingest open to every pod": (o) => {
+      one(o, "NetworkPolicy", "ingest-service").spec.ingress[0].from = [{ podSelector: {} }];
+    },
     "zero contract address": (o) => {
       find(o, "ConfigMap").find((c) => c.metadata.name.startsWith("wattwitness-chain-")).data.ANCHOR_CONTRACT_ADDRESS =
         "0x0000000000000000000000000000000000000000";
@@ -352,9 +469,15 @@ describe("a broken manifest is caught", () => {
   for (const [what, change] of Object.entries(cases)) {
     test(what, () => assert.throws(() => checkOverlay(broken(change), "fuji"), assert.AssertionError));
   }
-  test("the unbroken overlay passes the same checks", () => checkOverlay(broken(() => {}), "fuji"));
+  test("the unbroken overlay passes the same checks", () =>
+    checkOverlay(
+      broken(() => {}),
+      "fuji",
+    ));
   test("a wrong type is refused by the schema", async () => {
-    const o = broken((x) => { container(x, "verify-service").ports[0].containerPort = "8083"; });
+    const o = broken((x) => {
+      container(x, "verify-service").ports[0].containerPort = "8083";
+    });
     await assert.rejects(validateAll(o));
   });
 });
