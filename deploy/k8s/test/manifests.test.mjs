@@ -224,6 +224,9 @@ function checkService(objects, name) {
     assert.ok(read.has(e.name), `${name}: ${e.name} is given to the pod but not read by the service`);
   }
   assert.deepEqual(secretEnv.map((e) => e.name).sort(), [...spec.secrets].sort(), `${name}: secret keys`);
+  // and every password or token the service reads comes from its Secret (none left unset, none in a ConfigMap)
+  const secretsRead = [...read].filter((v) => /PASSWORD|TOKEN/.test(v)).sort();
+  assert.deepEqual(secretsRead, [...spec.secrets].sort(), `${name}: passwords and tokens read by the service`);
 }
 
 function checkIngress(objects) {
@@ -428,6 +431,10 @@ describe("a broken manifest is caught", () => {
         name: "ANCHORING_TOKEN",
         valueFrom: { secretKeyRef: { name: "verify-service-secrets", key: "ANCHORING_TOKEN" } },
       });
+    },
+    "a password the service reads left out": (o) => {
+      const env = container(o, "ingest-service").env;
+      env.splice(env.findIndex((e) => e.name === "MQTT_PASSWORD"), 1);
     },
     "another service's Secret": (o) => {
       container(o, "verify-service").env.find((e) => e.name === "DB_PASSWORD").valueFrom.secretKeyRef.name =
