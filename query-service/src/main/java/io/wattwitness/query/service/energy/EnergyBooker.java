@@ -1,31 +1,54 @@
 package io.wattwitness.query.service.energy;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * Books the energy of a reading sequence onto a {@link BucketGrid}.
  * <p>
- * Rules, applied to each pair of consecutive samples (a, b) in time order:
+ * Rules, applied to the samples in time order (tolerances and ceiling from {@link EnergyPolicy}):
  * <ol>
  *   <li>Both carry a register: energy is the register delta, measured from the highest register seen since the
  *       last restart (so a dip within rounding is never counted twice).
  *       <ul>
  *         <li>increase: the delta, spread over (ta, tb];</li>
  *         <li>decrease within {@link EnergyPolicy#roundingToleranceMwh()}: 0;</li>
- *         <li>restart (b flags {@code REGISTER_RESTARTED} and is below the previous register, or, without the flag,
- *             b dropped to at most {@link EnergyPolicy#restartNearZeroMwh()} and at most half the previous
- *             register): the register restarted from zero, so only b's register is booked (what was produced
- *             after the restart), over the last nominal interval before tb;</li>
- *         <li>any other decrease (meter replaced or register rolled back): 0, and b becomes the new baseline.</li>
+ *         <li>restart flag ({@code REGISTER_RESTARTED}) and below the previous register: the register restarted from
+ *             zero, so only b's register is booked (what was produced after the restart), over the last nominal
+ *             interval before tb (or, with a known capacity, the time it needs to produce that register, within
+ *             (ta, tb]);</li>
+ *         <li>any other decrease is <b>held</b>: nothing is booked and the baseline B (register and time of the last
+ *             reading before the drop) is kept until a later reading decides. The held readings form a run as long
+ *             as each is at most the previous one or rises above it by more than the capacity ceiling of the time
+ *             between them (a rise the meter could not have produced). The run ends with the first reading that
+ *             <ul>
+ *               <li>is back to at least B − rounding tolerance: a <b>glitch</b>. The held readings are
+ *                   {@link RegisterState#GLITCH}, no energy is booked for the drop or the jump back, and the register
+ *                   increase over B (if any) is spread over (tB, t];</li>
+ *               <li>counts up from the held level (above the last held reading, within the ceiling), or carries the restart flag, or has no
+ *                   register: a true drop. The held readings are booked as they would have been without holding: a
+ *                   drop to at most {@link EnergyPolicy#restartNearZeroMwh()} and at most half the previous register
+ *                   is a restart (its register booked over the last nominal interval before it, or the time the capacity
+ *                   needs to produce it when longer), any other drop a
+ *                   rollback (0, new baseline); then the deciding reading is booked normally.</li>
+ *             </ul>
+ *             A run still open at the last sample stays {@link RegisterState#HELD}: nothing booked for it yet.</li>
  *       </ul>
  *   </li>
  *   <li>A register is missing: power is integrated (trapezoid, negative power counted as 0) and marked estimated,
  *       but only when tb − ta ≤ {@link EnergyPolicy#gapLimitMs()}; across a longer gap nothing is booked.</li>
  *   <li>An interval longer than {@link EnergyPolicy#gapLimitMs()} is a gap: every bucket it overlaps is marked
  *       estimated; a register delta across it is spread over it in proportion to time.</li>
+ *   <li>Capacity ceiling: with a known capacity, the energy booked from one register step (an increase, a restart's
+ *       register, a glitch's return over B) is at most {@link EnergyPolicy#ceilingMwh} of the time since the
+ *       previous counted reading; the rest is not booked, counted in {@link Outcome#excessMwh()} and the reading is
+ *       {@link RegisterState#EXCESS}.</li>
  * </ol>
  * Consequently, over a grid covering all readings, Σ buckets = register(last) − register(first) + what was
- * produced after each restart − what rolled back, for any bucket size. Stateless; thread-safe.
+ * produced after each restart − what rolled back − glitches' jumps back − excess, for any bucket size. Stateless;
+ * thread-safe.
  */
 public final class EnergyBooker {
 
@@ -44,59 +67,177 @@ public final class EnergyBooker {
     }
 
     /**
+     * Books a sequence without a capacity ceiling (capacity unknown).
+     *
+     * @param samples readings in ascending time order (ties keep their given order)
+     * @param grid the buckets to fill; energy outside its range is not booked
+     * @return what happened on the way
+     * @throws IllegalArgumentException when the samples are not in time order
+     */
+    public Outcome book(List<EnergySample> samples, BucketGrid grid) {
+        return book(samples, grid, 0);
+    }
+
+    /**
      * Books a sequence.
      *
      * @param samples readings in ascending time order (ties keep their given order)
      * @param grid the buckets to fill; energy outside its range is not booked
-     * @return what happened on the way: restarts and rollbacks detected
+     * @param capacityW the installation's nameplate capacity in W, 0 or less when unknown (no ceiling)
+     * @return what happened on the way: restarts, rollbacks, glitches, excess and the state of each reading
      * @throws IllegalArgumentException when the samples are not in time order
      */
-    public Outcome book(List<EnergySample> samples, BucketGrid grid) {
-        EnergySample previous = null;
-        long baseline = 0;
-        boolean hasBaseline = false;
-        int restarts = 0;
-        int rollbacks = 0;
-        for (EnergySample sample : samples) {
+    public Outcome book(List<EnergySample> samples, BucketGrid grid, long capacityW) {
+        Run run = new Run(grid, capacityW, samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            run.accept(i, samples.get(i));
+        }
+        run.finish();
+        return run.outcome();
+    }
+
+    /** The mutable state of one booking pass. */
+    private final class Run {
+        private final BucketGrid grid;
+        private final long capacityW;
+        private final RegisterState[] states;
+        private final List<long[]> heldRuns = new ArrayList<>();
+        /** the last sample seen (for gaps and power) */
+        private EnergySample last;
+        /** the last sample that is not held: the pair partner of the register rules */
+        private EnergySample previous;
+        private long baseline;
+        private boolean hasBaseline;
+        /** indices and samples of the open held run */
+        private final List<Integer> heldIndex = new ArrayList<>();
+        private final List<EnergySample> held = new ArrayList<>();
+        private boolean heldGap;
+        private int restarts;
+        private int rollbacks;
+        private int glitches;
+        private long excessMwh;
+
+        Run(BucketGrid grid, long capacityW, int size) {
+            this.grid = grid;
+            this.capacityW = capacityW;
+            this.states = new RegisterState[size];
+        }
+
+        void accept(int index, EnergySample sample) {
             grid.countReading(sample);
+            if (last != null) {
+                long ta = last.timestampMs();
+                long tb = sample.timestampMs();
+                if (tb < ta) {
+                    throw new IllegalArgumentException("samples must be in time order: " + tb + " after " + ta);
+                }
+                if (tb - ta > policy.gapLimitMs()) {
+                    grid.markEstimated(ta, tb);
+                    if (!held.isEmpty()) {
+                        heldGap = true;
+                    }
+                }
+            }
+            last = sample;
+            if (!held.isEmpty()) {
+                decide(index, sample);
+                return;
+            }
+            step(index, sample, true);
+        }
+
+        private void decide(int index, EnergySample sample) {
+            EnergySample lastHeld = held.get(held.size() - 1);
+            if (sample.hasRegister() && !sample.registerRestarted()
+                    && sample.energyMwh() >= baseline - policy.roundingToleranceMwh()) {
+                // back to about the level before the drop: a glitch
+                glitches++;
+                for (int h : heldIndex) {
+                    states[h] = RegisterState.GLITCH;
+                }
+                heldRuns.get(heldRuns.size() - 1)[1] = sample.timestampMs();
+                long delta = sample.energyMwh() - baseline;
+                long from = previous.timestampMs();
+                boolean gap = heldGap || sample.timestampMs() - from > policy.gapLimitMs();
+                clearHeld();
+                if (delta > 0) {
+                    baseline = sample.energyMwh();
+                    bookCapped(index, from, sample.timestampMs(), from, delta, gap);
+                }
+                previous = sample;
+                return;
+            }
+            if (sample.hasRegister() && !sample.registerRestarted() && (sample.energyMwh() <= lastHeld.energyMwh()
+                    || sample.energyMwh() - lastHeld.energyMwh() > policy.ceilingMwh(capacityW,
+                            sample.timestampMs() - lastHeld.timestampMs()))) {
+                // still low, or a rise the meter could not have produced since the last held reading
+                hold(index, sample);
+                return;
+            }
+            // counting up from the low level, flagged restart or no register: the drop was real
+            heldRuns.get(heldRuns.size() - 1)[1] = sample.timestampMs();
+            List<Integer> indices = new ArrayList<>(heldIndex);
+            List<EnergySample> replay = new ArrayList<>(held);
+            clearHeld();
+            for (int k = 0; k < replay.size(); k++) {
+                step(indices.get(k), replay.get(k), false);
+            }
+            step(index, sample, true);
+        }
+
+        private void hold(int index, EnergySample sample) {
+            if (held.isEmpty()) {
+                heldRuns.add(new long[] {previous.timestampMs(), sample.timestampMs()});
+            }
+            heldIndex.add(index);
+            held.add(sample);
+            heldRuns.get(heldRuns.size() - 1)[1] = sample.timestampMs();
+        }
+
+        private void clearHeld() {
+            heldIndex.clear();
+            held.clear();
+            heldGap = false;
+        }
+
+        /**
+         * Books one sample against {@link #previous}.
+         *
+         * @param mayHold whether an unflagged drop is held (false when replaying a run that turned out to be real)
+         */
+        private void step(int index, EnergySample sample, boolean mayHold) {
             if (previous == null) {
                 previous = sample;
                 if (sample.hasRegister()) {
                     baseline = sample.energyMwh();
                     hasBaseline = true;
                 }
-                continue;
+                return;
             }
             long ta = previous.timestampMs();
             long tb = sample.timestampMs();
-            if (tb < ta) {
-                throw new IllegalArgumentException("samples must be in time order: " + tb + " after " + ta);
-            }
             boolean gap = tb - ta > policy.gapLimitMs();
-            if (gap) {
-                grid.markEstimated(ta, tb);
-            }
             if (sample.hasRegister() && previous.hasRegister() && hasBaseline) {
                 long current = sample.energyMwh();
                 long delta = current - baseline;
-                // a decrease within rounding books nothing and keeps the high-water mark
                 if (sample.registerRestarted() && current < baseline) {
-                    restarts++;
-                    baseline = current;
-                    grid.spread(Math.max(ta, tb - policy.expectedIntervalMs()), tb, current, gap);
+                    restart(index, ta, tb, current, gap);
                 } else if (delta >= 0) {
                     baseline = current;
-                    grid.spread(ta, tb, delta, gap);
+                    bookCapped(index, ta, tb, ta, delta, gap);
                 } else if (-delta > policy.roundingToleranceMwh()) {
+                    if (mayHold) {
+                        hold(index, sample);
+                        return;
+                    }
                     if (current <= policy.restartNearZeroMwh() && current <= baseline / 2) {
-                        restarts++;
-                        baseline = current;
-                        grid.spread(Math.max(ta, tb - policy.expectedIntervalMs()), tb, current, gap);
+                        restart(index, ta, tb, current, gap);
                     } else {
                         rollbacks++;
                         baseline = current;
                     }
                 }
+                // a decrease within rounding books nothing and keeps the high-water mark
             } else {
                 if (!gap) {
                     long energy = trapezoidMwh(previous.powerMw(), sample.powerMw(), tb - ta);
@@ -109,7 +250,45 @@ public final class EnergyBooker {
             }
             previous = sample;
         }
-        return new Outcome(restarts, rollbacks);
+
+        private void restart(int index, long ta, long tb, long current, boolean gap) {
+            restarts++;
+            baseline = current;
+            // over the last nominal interval, or the time the capacity needs to produce it if longer
+            long window = policy.expectedIntervalMs();
+            if (capacityW > 0) {
+                window = Math.max(window, (long) Math.ceil(current * 3_600.0 / capacityW));
+            }
+            bookCapped(index, Math.max(ta, tb - window), tb, ta, current, gap);
+        }
+
+        /**
+         * Spreads energy over (from, tb], at most the capacity ceiling of (since, tb]; the rest is excess.
+         */
+        private void bookCapped(int index, long from, long tb, long since, long energy, boolean estimate) {
+            long ceiling = policy.ceilingMwh(capacityW, tb - since);
+            long booked = Math.min(energy, ceiling);
+            if (booked < energy) {
+                excessMwh += energy - booked;
+                states[index] = RegisterState.EXCESS;
+            }
+            grid.spread(from, tb, booked, estimate);
+        }
+
+        void finish() {
+            for (int h : heldIndex) {
+                states[h] = RegisterState.HELD;
+            }
+            if (!heldIndex.isEmpty()) {
+                // still open: any later reading may decide it
+                heldRuns.get(heldRuns.size() - 1)[1] = Long.MAX_VALUE;
+            }
+        }
+
+        Outcome outcome() {
+            return new Outcome(restarts, rollbacks, glitches, excessMwh,
+                    Collections.unmodifiableList(Arrays.asList(states.clone())), List.copyOf(heldRuns));
+        }
     }
 
     private static long trapezoidMwh(long powerAMw, long powerBMw, long durationMs) {
@@ -118,9 +297,33 @@ public final class EnergyBooker {
     }
 
     /**
-     * @param restarts register restarts detected (flag or drop to near zero)
-     * @param rollbacks other register decreases beyond rounding, booked as 0
+     * @param restarts register restarts detected (flag, or a drop to near zero that turned out not to be a glitch)
+     * @param rollbacks other register decreases beyond rounding that were not glitches, booked as 0
+     * @param glitches held drops that ended with the register back at its previous level
+     * @param excessMwh register increases beyond the capacity ceiling, not booked, mWh
+     * @param states per sample (same index as the input), its {@link RegisterState} or null for an ordinary reading
+     * @param heldRuns every held run as {time of the last reading before the drop, time of the reading that decided
+     *        it ({@link Long#MAX_VALUE} when still open)}, Unix ms: the bookings from the first instant on depend
+     *        on readings up to the second
      */
-    public record Outcome(int restarts, int rollbacks) {
+    public record Outcome(int restarts, int rollbacks, int glitches, long excessMwh, List<RegisterState> states,
+            List<long[]> heldRuns) {
+
+        /**
+         * The earliest instant whose booking depends on readings at or after a given time: the start of a held run
+         * that reaches it, else the time itself.
+         *
+         * @param ms Unix ms
+         * @return Unix ms, at most {@code ms}
+         */
+        public long dependsFromMs(long ms) {
+            long earliest = ms;
+            for (long[] run : heldRuns) {
+                if (run[1] >= ms && run[0] < earliest) {
+                    earliest = run[0];
+                }
+            }
+            return earliest;
+        }
     }
 }

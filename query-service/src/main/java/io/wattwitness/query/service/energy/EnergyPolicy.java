@@ -6,22 +6,44 @@ package io.wattwitness.query.service.energy;
  * @param expectedIntervalMs the device's nominal reading interval in ms (10 s for the ESP32 firmware)
  * @param gapIntervals an interval longer than {@code gapIntervals × expectedIntervalMs} is a gap: its register
  *        delta is spread over the gap and marked estimated, and power is never integrated across it (3)
- * @param roundingToleranceMwh a register decrease up to this many mWh is meter rounding and books 0 (10 Wh)
+ * @param roundingToleranceMwh a register decrease up to this many mWh is meter rounding and books 0 (10 Wh); a
+ *        held register drop ends as a glitch when the register comes back to at least the level before the drop
+ *        minus this tolerance
  * @param restartNearZeroMwh without the restart flag, a larger decrease counts as a register restart only when
  *        the new register is at most this many mWh and at most half the previous register (1 kWh)
+ * @param capacityMarginPercent energy booked for an interval is at most capacity × duration × (100 + this) / 100
+ *        plus {@code capacitySlackMwh} (25 %)
+ * @param capacitySlackMwh the absolute allowance of that ceiling, one register step of the meter (1 Wh)
  */
-public record EnergyPolicy(long expectedIntervalMs, int gapIntervals, long roundingToleranceMwh, long restartNearZeroMwh) {
+public record EnergyPolicy(long expectedIntervalMs, int gapIntervals, long roundingToleranceMwh, long restartNearZeroMwh,
+        int capacityMarginPercent, long capacitySlackMwh) {
 
-    /** The defaults: 10 s interval, gaps beyond 3 intervals, 10 Wh rounding, restarts to at most 1 kWh. */
+    /**
+     * The defaults: 10 s interval, gaps beyond 3 intervals, 10 Wh rounding, restarts to at most 1 kWh, capacity
+     * ceiling with 25 % margin plus 1 Wh.
+     */
     public static final EnergyPolicy DEFAULT = new EnergyPolicy(10_000, 3, 10_000, 1_000_000);
 
     /**
-     * @throws IllegalArgumentException when a value is not positive (tolerances may be 0)
+     * @throws IllegalArgumentException when a value is not positive (tolerances and margins may be 0)
      */
     public EnergyPolicy {
-        if (expectedIntervalMs <= 0 || gapIntervals <= 0 || roundingToleranceMwh < 0 || restartNearZeroMwh < 0) {
+        if (expectedIntervalMs <= 0 || gapIntervals <= 0 || roundingToleranceMwh < 0 || restartNearZeroMwh < 0
+                || capacityMarginPercent < 0 || capacitySlackMwh < 0) {
             throw new IllegalArgumentException("energy policy values must be positive");
         }
+    }
+
+    /**
+     * A policy with the default capacity ceiling (25 % margin plus 1 Wh).
+     *
+     * @param expectedIntervalMs nominal reading interval, ms
+     * @param gapIntervals gap threshold in nominal intervals
+     * @param roundingToleranceMwh rounding tolerance, mWh
+     * @param restartNearZeroMwh restart threshold, mWh
+     */
+    public EnergyPolicy(long expectedIntervalMs, int gapIntervals, long roundingToleranceMwh, long restartNearZeroMwh) {
+        this(expectedIntervalMs, gapIntervals, roundingToleranceMwh, restartNearZeroMwh, 25, 1_000);
     }
 
     /** @return the longest interval in ms that is not a gap */
@@ -30,10 +52,32 @@ public record EnergyPolicy(long expectedIntervalMs, int gapIntervals, long round
     }
 
     /**
+     * The most energy a meter of a given capacity may book over an interval.
+     *
+     * @param capacityW nameplate capacity, W; 0 or less when unknown
+     * @param durationMs interval length, ms
+     * @return capacity × duration × (100 + margin) / 100 + slack, mWh (rounded down), or {@link Long#MAX_VALUE} when
+     *         the capacity is unknown
+     */
+    public long ceilingMwh(long capacityW, long durationMs) {
+        if (capacityW <= 0) {
+            return Long.MAX_VALUE;
+        }
+        // W × ms / 3,600 = mWh; × (100 + margin) / 100
+        java.math.BigInteger mwh = java.math.BigInteger.valueOf(capacityW)
+                .multiply(java.math.BigInteger.valueOf(Math.max(0, durationMs)))
+                .multiply(java.math.BigInteger.valueOf(100L + capacityMarginPercent))
+                .divide(java.math.BigInteger.valueOf(360_000L));
+        return mwh.add(java.math.BigInteger.valueOf(capacitySlackMwh)).min(java.math.BigInteger.valueOf(Long.MAX_VALUE))
+                .longValue();
+    }
+
+    /**
      * @param expectedIntervalMs another nominal interval
      * @return this policy with that interval
      */
     public EnergyPolicy withExpectedIntervalMs(long expectedIntervalMs) {
-        return new EnergyPolicy(expectedIntervalMs, gapIntervals, roundingToleranceMwh, restartNearZeroMwh);
+        return new EnergyPolicy(expectedIntervalMs, gapIntervals, roundingToleranceMwh, restartNearZeroMwh,
+                capacityMarginPercent, capacitySlackMwh);
     }
 }

@@ -1,0 +1,197 @@
+package io.wattwitness.query.service.energy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wattwitness.reading.ReadingFlags;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Register glitches, held drops and the capacity ceiling of {@link EnergyBooker}. */
+class RegisterGlitchTest {
+
+    private static final long T0 = Instant.parse("2024-06-01T10:00:00Z").toEpochMilli();
+    private static final long CAPACITY_W = 4_200;
+    private static final RegisterState G = RegisterState.GLITCH;
+    private final EnergyBooker booker = new EnergyBooker(EnergyPolicy.DEFAULT);
+
+    private static EnergySample wh(long ms, long wattHours) {
+        return EnergySample.ofRegister(ms, wattHours * 1000, 0);
+    }
+
+    @Test
+    void zeroForAFewSecondsThenBackBooksOnlyTheRealIncrease() {
+        // 3,737 Wh, 0 Wh three seconds later, 3,746 Wh ten seconds after that: 9 Wh, not 3,746 Wh
+        List<EnergySample> samples = List.of(wh(T0, 3_737), wh(T0 + 3_000, 0), wh(T0 + 13_000, 3_746));
+        for (long capacity : new long[] {CAPACITY_W, 0}) {
+            BucketGrid day = BucketGrid.uniform(T0 - 10 * 3_600_000L, 86_400_000L, 1);
+            EnergyBooker.Outcome outcome = booker.book(samples, day, capacity);
+            assertEquals(9_000, day.totalMwh(), "capacity " + capacity);
+            assertEquals(Arrays.asList(null, G, null), outcome.states());
+            assertEquals(1, outcome.glitches());
+            assertEquals(0, outcome.restarts());
+            assertEquals(0, outcome.rollbacks());
+            assertEquals(0, outcome.excessMwh());
+            assertFalse(day.estimated(0));
+        }
+    }
+
+    @Test
+    void glitchOfSeveralReadingsIsOneGlitch() {
+        // 0, 0, then a stale 2,000 Wh (2 kWh in 10 s is beyond a 4.2 kW meter), then back at 3,745 Wh
+        List<EnergySample> samples = List.of(wh(T0, 3_737), wh(T0 + 10_000, 0), wh(T0 + 20_000, 0),
+                wh(T0 + 30_000, 2_000), wh(T0 + 40_000, 3_745), wh(T0 + 50_000, 3_750));
+        BucketGrid grid = Slots.covering(T0, T0 + 50_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, CAPACITY_W);
+        assertEquals(13_000, grid.totalMwh());
+        assertEquals(Arrays.asList(null, G, G, G, null, null), outcome.states());
+        assertEquals(1, outcome.glitches());
+        assertEquals(0, outcome.restarts());
+        // 8 Wh spread over the 40 s from 3,737 Wh to 3,745 Wh: longer than 3 intervals, so estimated
+        assertTrue(grid.estimated(0));
+    }
+
+    @Test
+    void glitchOnABucketBoundarySpreadsTheRealIncreaseOverBothBuckets() {
+        // 3,737 Wh at 09:59:55, 0 Wh at 10:00:00 (a slot boundary), 3,746 Wh at 10:00:10
+        List<EnergySample> samples = List.of(wh(T0 - 5_000, 3_737), wh(T0, 0), wh(T0 + 10_000, 3_746));
+        BucketGrid slots = Slots.covering(T0 - 5_000, T0 + 10_000);
+        booker.book(samples, slots, CAPACITY_W);
+        assertEquals(2, slots.size());
+        assertEquals(T0 - 300_000, slots.bucketStartMs(0));
+        // 9 Wh over 15 s: 5 s before the boundary, 10 s after
+        assertEquals(3_000, slots.energyMwh(0));
+        assertEquals(6_000, slots.energyMwh(1));
+        assertEquals(1, slots.readingCount(0));
+        assertEquals(2, slots.readingCount(1));
+        assertEquals(0, slots.firstEnergyMwh(1), "the glitch reading is still a reading of its slot");
+        BucketGrid hours = BucketGrid.uniform(T0 - 3_600_000, 3_600_000, 2);
+        booker.book(samples, hours, CAPACITY_W);
+        assertEquals(3_000, hours.energyMwh(0));
+        assertEquals(6_000, hours.energyMwh(1));
+    }
+
+    @Test
+    void flaggedRestartRightAfterAGlitchIsBooked() {
+        List<EnergySample> samples = List.of(wh(T0, 3_737), wh(T0 + 3_000, 0), wh(T0 + 13_000, 3_746),
+                EnergySample.ofReading(T0 + 23_000, 0, 0, ReadingFlags.REGISTER_RESTARTED),
+                wh(T0 + 33_000, 5), wh(T0 + 43_000, 12));
+        BucketGrid grid = Slots.covering(T0, T0 + 43_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, CAPACITY_W);
+        assertEquals(9_000 + 12_000, grid.totalMwh());
+        assertEquals(1, outcome.glitches());
+        assertEquals(1, outcome.restarts());
+        assertEquals(Arrays.asList(null, G, null, null, null, null), outcome.states());
+    }
+
+    @Test
+    void unflaggedRestartRightAfterAGlitchIsBookedOnceTheRegisterCountsUp() {
+        List<EnergySample> samples = List.of(wh(T0, 3_737), wh(T0 + 3_000, 0), wh(T0 + 13_000, 3_746),
+                wh(T0 + 23_000, 0), wh(T0 + 33_000, 4), wh(T0 + 43_000, 9));
+        BucketGrid grid = Slots.covering(T0, T0 + 43_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, CAPACITY_W);
+        assertEquals(9_000 + 9_000, grid.totalMwh());
+        assertEquals(1, outcome.glitches());
+        assertEquals(1, outcome.restarts());
+        assertEquals(Arrays.asList(null, G, null, null, null, null), outcome.states());
+        // before the register counts up, the drop is only held: nothing booked for it, the reading is HELD
+        BucketGrid open = Slots.covering(T0, T0 + 43_000);
+        EnergyBooker.Outcome held = booker.book(samples.subList(0, 4), open, CAPACITY_W);
+        assertEquals(9_000, open.totalMwh());
+        assertEquals(Arrays.asList(null, G, null, RegisterState.HELD), held.states());
+        assertEquals(T0 + 13_000, held.dependsFromMs(T0 + 23_000));
+        assertEquals(T0 + 13_000, held.dependsFromMs(T0 + 30_000));
+        assertEquals(T0, held.dependsFromMs(T0 + 5_000), "inside the glitch: from the reading before its drop");
+        assertEquals(T0 + 13_000, held.dependsFromMs(T0 + 14_000), "inside the open held run");
+        EnergyBooker.Outcome decided = booker.book(samples.subList(0, 3), Slots.covering(T0, T0 + 13_000), CAPACITY_W);
+        assertEquals(T0 + 20_000, decided.dependsFromMs(T0 + 20_000), "after a decided glitch: nothing to widen");
+    }
+
+    @Test
+    void glitchDuringAGapSpreadsTheRealIncreaseOverTheGap() {
+        // 3,737 Wh, 0 Wh ten seconds later, then nothing for 40 minutes, then 3,900 Wh
+        List<EnergySample> samples = List.of(wh(T0, 3_737), wh(T0 + 10_000, 0), wh(T0 + 2_400_000, 3_900));
+        BucketGrid slots = Slots.covering(T0, T0 + 2_399_999);
+        EnergyBooker.Outcome outcome = booker.book(samples, slots, CAPACITY_W);
+        assertEquals(Arrays.asList(null, G, null), outcome.states());
+        assertEquals(8, slots.size());
+        for (int i = 0; i < 8; i++) {
+            assertEquals(20_375, slots.energyMwh(i), "slot " + i);
+            assertTrue(slots.estimated(i), "slot " + i);
+        }
+        assertEquals(163_000, slots.totalMwh());
+    }
+
+    @Test
+    void increaseBeyondCapacityIsHeldAsExcess() {
+        // 100 Wh in 10 s is 36 kW: a 4.2 kW installation books at most 4.2 kW x 10 s x 1.25 + 1 Wh = 15.583 Wh
+        List<EnergySample> samples = List.of(wh(T0, 3_737), wh(T0 + 10_000, 3_837), wh(T0 + 20_000, 3_847));
+        BucketGrid grid = Slots.covering(T0, T0 + 20_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, CAPACITY_W);
+        assertEquals(15_583 + 10_000, grid.totalMwh());
+        assertEquals(84_417, outcome.excessMwh());
+        assertEquals(Arrays.asList(null, RegisterState.EXCESS, null), outcome.states());
+        // without a capacity there is no ceiling
+        BucketGrid unbounded = Slots.covering(T0, T0 + 20_000);
+        assertEquals(0, booker.book(samples, unbounded).excessMwh());
+        assertEquals(110_000, unbounded.totalMwh());
+    }
+
+    @Test
+    void restartRegisterIsCappedByTheTimeSinceThePreviousReading() {
+        // the register restarted and already shows 40 Wh ten seconds later: at most 15.583 Wh of it can be real
+        List<EnergySample> samples = List.of(wh(T0, 2_000_000),
+                EnergySample.ofReading(T0 + 10_000, 40_000, 0, ReadingFlags.REGISTER_RESTARTED));
+        BucketGrid grid = Slots.covering(T0, T0 + 10_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, CAPACITY_W);
+        assertEquals(15_583, grid.totalMwh());
+        assertEquals(24_417, outcome.excessMwh());
+        assertEquals(1, outcome.restarts());
+    }
+
+    @Test
+    void ceilingFollowsCapacityAndDuration() {
+        EnergyPolicy policy = EnergyPolicy.DEFAULT;
+        assertEquals(15_583, policy.ceilingMwh(4_200, 10_000));
+        assertEquals(5_250_000 + 1_000, policy.ceilingMwh(4_200, 3_600_000));
+        assertEquals(1_000, policy.ceilingMwh(4_200, 0));
+        assertEquals(Long.MAX_VALUE, policy.ceilingMwh(0, 10_000));
+    }
+
+    @Test
+    void everyBucketStaysWithinTheCeilingWhateverTheGlitches() {
+        java.util.Random random = new java.util.Random(16);
+        for (int run = 0; run < 30; run++) {
+            List<EnergySample> samples = new java.util.ArrayList<>();
+            long register = 1_000_000L + random.nextInt(5_000_000);
+            long t = T0;
+            for (int i = 0; i < 400; i++) {
+                int dice = random.nextInt(40);
+                long value;
+                if (dice == 0) {
+                    value = 0;
+                } else if (dice == 1) {
+                    value = register / 3;
+                } else {
+                    register += random.nextInt(dice == 2 ? 500_000 : 12_000);
+                    value = register;
+                }
+                samples.add(EnergySample.ofRegister(t, value, 0));
+                t += random.nextInt(20) == 0 ? 10_000L * random.nextInt(1, 30) : 10_000;
+            }
+            BucketGrid slots = Slots.covering(T0, t);
+            booker.book(samples, slots, CAPACITY_W);
+            for (int i = 0; i < slots.size(); i++) {
+                long end = i + 1 < slots.size() ? slots.bucketStartMs(i + 1) : t;
+                // each booked interval may carry its 1 Wh slack (and 1 mWh of rounding) into the bucket
+                long ceiling = EnergyPolicy.DEFAULT.ceilingMwh(CAPACITY_W, end - slots.bucketStartMs(i))
+                        + (slots.readingCount(i) + 1) * 1_001L;
+                assertTrue(slots.energyMwh(i) <= ceiling, "run " + run + " slot " + i + ": " + slots.energyMwh(i));
+                assertTrue(slots.energyMwh(i) >= 0, "run " + run + " slot " + i);
+            }
+        }
+    }
+}
