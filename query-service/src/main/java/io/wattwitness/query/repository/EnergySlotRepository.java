@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.wattwitness.query.service.energy.BucketGrid;
 import io.wattwitness.query.service.energy.EnergySample;
+import io.wattwitness.query.service.energy.RegisterState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,19 @@ public class EnergySlotRepository {
      * @return the samples
      */
     public Uni<List<EnergySample>> samples(SqlClient client, long installationId, long fromMs, long toMs) {
+        return window(client, installationId, fromMs, toMs).map(Window::samples);
+    }
+
+    /**
+     * The readings of {@link #samples} with their row ids, and the installation's nameplate capacity.
+     *
+     * @param client connection or pool
+     * @param installationId installation
+     * @param fromMs range start, Unix ms
+     * @param toMs range end (inclusive), Unix ms
+     * @return the window
+     */
+    public Uni<Window> window(SqlClient client, long installationId, long fromMs, long toMs) {
         String sql = "SELECT * FROM ("
                 + "(SELECT " + SAMPLE_COLUMNS + " FROM readings WHERE installation_id = $1 AND " + COUNTED
                 + " AND timestamp_ms < $2 ORDER BY timestamp_ms DESC, id DESC LIMIT 1)"
@@ -71,13 +85,67 @@ public class EnergySlotRepository {
                 + " UNION ALL (SELECT " + SAMPLE_COLUMNS + " FROM readings WHERE installation_id = $1 AND " + COUNTED
                 + " AND timestamp_ms > $3 ORDER BY timestamp_ms, id LIMIT 1)"
                 + ") s ORDER BY timestamp_ms, id";
-        return client.preparedQuery(sql).execute(Tuple.of(installationId, fromMs, toMs)).map(rows -> {
-            List<EnergySample> samples = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                samples.add(EnergySample.ofReading(row.getLong(0), row.getLong(1), row.getLong(2), row.getInteger(3)));
+        Uni<Long> capacity = client.preparedQuery("SELECT capacity_w FROM installations WHERE id = $1")
+                .execute(Tuple.of(installationId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return 0L;
+                    }
+                    Double watts = rows.iterator().next().getDouble(0);
+                    return watts == null ? 0L : (long) Math.floor(watts);
+                });
+        return capacity.chain(watts -> client.preparedQuery(sql).execute(Tuple.of(installationId, fromMs, toMs))
+                .map(rows -> {
+                    List<EnergySample> samples = new ArrayList<>(rows.size());
+                    List<Long> ids = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        samples.add(EnergySample.ofReading(row.getLong(0), row.getLong(1), row.getLong(2),
+                                row.getInteger(3)));
+                        ids.add(row.getLong(4));
+                    }
+                    return new Window(samples, ids, watts);
+                }));
+    }
+
+    /**
+     * Readings loaded for booking.
+     *
+     * @param samples counted readings in time order (ties by id)
+     * @param ids their row ids, same order
+     * @param capacityW the installation's nameplate capacity, W (rounded down), 0 when unknown
+     */
+    public record Window(List<EnergySample> samples, List<Long> ids, long capacityW) {
+    }
+
+    /**
+     * Writes what the booking made of each reading's register ({@code readings.register_state}: NULL, glitch,
+     * held, excess) for the readings with a reading time in [fromMs, toMs); rows already right are not touched.
+     *
+     * @param client a connection inside a transaction
+     * @param window the loaded readings
+     * @param states per reading of the window, its state or null
+     * @param fromMs first reading time to write, Unix ms
+     * @param toMs end (exclusive), Unix ms
+     * @return the number of readings changed
+     */
+    public Uni<Integer> writeRegisterStates(SqlClient client, Window window, List<RegisterState> states, long fromMs,
+            long toMs) {
+        List<Long> ids = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < window.samples().size(); i++) {
+            long ms = window.samples().get(i).timestampMs();
+            if (ms >= fromMs && ms < toMs) {
+                ids.add(window.ids().get(i));
+                values.add(states.get(i) == null ? null : states.get(i).wire());
             }
-            return samples;
-        });
+        }
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return client.preparedQuery("UPDATE readings r SET register_state = v.state FROM unnest($1::bigint[], $2::text[]) "
+                + "AS v(id, state) WHERE r.id = v.id AND r.register_state IS DISTINCT FROM v.state")
+                .execute(Tuple.of(ids.toArray(new Long[0]), values.toArray(new String[0])))
+                .map(rows -> rows.rowCount());
     }
 
     /**

@@ -58,6 +58,12 @@ public class Reading {
      * (reading-format SPEC.md §8); column owned by verify-service.
      */
     public boolean late;
+    /**
+     * What the energy booking made of the register: null (ordinary), {@code glitch}, {@code held} or
+     * {@code excess} (query-service README, Energy); column owned by query-service.
+     */
+    @Column(name = "register_state")
+    public String registerState;
     /** When it was received. */
     @Column(name = "received_at")
     public Instant receivedAt;

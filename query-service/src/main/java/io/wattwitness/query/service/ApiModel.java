@@ -111,12 +111,16 @@ public final class ApiModel {
      * @param blockchainBlockNumber block or null
      * @param late true when the reading was older than the age limit when received and was stored because it
      *        continues its device's sequence (reading-format SPEC.md §8)
+     * @param registerState what the energy booking made of the register: null for an ordinary reading,
+     *        {@code glitch} (a transient drop that came back: no energy booked for it), {@code held} (a drop not yet
+     *        decided by a later reading: nothing booked yet) or {@code excess} (a rise beyond capacity × time: the
+     *        excess is not booked); query-service README, Energy
      */
     public record ReadingView(long id, long installationId, double powerW, double totalWh, long timestamp, long timestampMs,
             String signature, @JsonProperty("is_verified") boolean isVerified, Instant createdAt, String deviceId, long boot,
             long seq, String message, String verificationError, String status, Long batchId,
             @JsonProperty("is_on_chain") boolean isOnChain, String blockchainTxHash, Long blockchainBlockNumber,
-            @JsonProperty("late") boolean late) {
+            @JsonProperty("late") boolean late, @JsonProperty("register_state") String registerState) {
     }
 
     /**

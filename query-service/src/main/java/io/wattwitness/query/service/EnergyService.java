@@ -18,6 +18,7 @@ import io.wattwitness.query.service.energy.EnergyBooker;
 import io.wattwitness.query.service.energy.EnergyPolicy;
 import io.wattwitness.query.service.energy.Slots;
 import io.wattwitness.query.service.energy.TimeFrame;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -66,7 +67,11 @@ public class EnergyService {
     }
 
     /**
-     * Rebuilds the rollup slots a reading affects.
+     * Rebuilds the rollup slots a reading affects, and the register state of the readings in them.
+     * <p>
+     * The range is the one between the reading's counted neighbours, widened back to the reading before a held
+     * register drop that reaches it: the reading may decide that drop (glitch or restart), which changes the energy
+     * booked from the reading before the drop on.
      *
      * @param installationId the reading's installation
      * @param timestampMs its reading time, Unix ms
@@ -79,10 +84,16 @@ public class EnergyService {
                     long from = around[0] != null ? around[0] : timestampMs;
                     long to = around[1] != null ? around[1] : timestampMs;
                     BucketGrid grid = Slots.covering(from, to);
-                    return slots.samples(tx, installationId, grid.startMs() - lookbackMs, grid.endMs())
-                            .chain(samples -> {
-                                booker.book(samples, grid);
-                                return slots.replace(tx, installationId, grid);
+                    return slots.window(tx, installationId, grid.startMs() - lookbackMs, grid.endMs())
+                            .chain(window -> {
+                                EnergyBooker.Outcome outcome = booker.book(window.samples(), grid, window.capacityW());
+                                long earliest = outcome.dependsFromMs(from);
+                                if (earliest >= grid.startMs()) {
+                                    return write(tx, installationId, window, grid, outcome);
+                                }
+                                Log.debugf("installation %d: held register drop since %d, rebuilding from there",
+                                        (Object) installationId, earliest);
+                                return rebuildIn(tx, installationId, earliest, to);
                             });
                 }))
                 .invoke(written -> Log.debugf("installation %d: %d rollup slots rebuilt around %d", (Object) installationId,
@@ -90,7 +101,8 @@ public class EnergyService {
     }
 
     /**
-     * Rebuilds every slot of an installation between two instants (maintenance, benchmarks).
+     * Rebuilds every slot of an installation between two instants (maintenance, benchmarks), and the register
+     * state of the readings in them.
      *
      * @param installationId installation
      * @param fromMs start, Unix ms
@@ -99,14 +111,24 @@ public class EnergyService {
      */
     public Uni<Integer> rebuild(long installationId, long fromMs, long toMs) {
         return slots.pool().withTransaction(tx -> slots.lockInstallation(tx, installationId)
-                .chain(() -> {
-                    BucketGrid grid = Slots.covering(fromMs, toMs);
-                    return slots.samples(tx, installationId, grid.startMs() - lookbackMs, grid.endMs())
-                            .chain(samples -> {
-                                booker.book(samples, grid);
-                                return slots.replace(tx, installationId, grid);
-                            });
-                }));
+                .chain(() -> rebuildIn(tx, installationId, fromMs, toMs)));
+    }
+
+    private Uni<Integer> rebuildIn(SqlClient tx, long installationId, long fromMs, long toMs) {
+        BucketGrid grid = Slots.covering(fromMs, toMs);
+        return slots.window(tx, installationId, grid.startMs() - lookbackMs, grid.endMs())
+                .chain(window -> write(tx, installationId, window, grid,
+                        booker.book(window.samples(), grid, window.capacityW())));
+    }
+
+    private Uni<Integer> write(SqlClient tx, long installationId, EnergySlotRepository.Window window, BucketGrid grid,
+            EnergyBooker.Outcome outcome) {
+        if (outcome.excessMwh() > 0 || outcome.glitches() > 0) {
+            Log.debugf("installation %d: %d register glitches, %d mWh above the capacity ceiling not booked",
+                    (Object) installationId, outcome.glitches(), outcome.excessMwh());
+        }
+        return slots.writeRegisterStates(tx, window, outcome.states(), grid.startMs(), grid.endMs())
+                .chain(() -> slots.replace(tx, installationId, grid));
     }
 
     /**
@@ -161,9 +183,9 @@ public class EnergyService {
     public Uni<ChartView> chartFromRaw(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
         List<CalendarBucket> buckets = CalendarBuckets.forFrame(frame, zone, end);
         BucketGrid grid = new BucketGrid(CalendarBuckets.bounds(buckets));
-        return slots.samples(slots.pool(), installationId, grid.startMs() - lookbackMs, grid.endMs())
-                .map(samples -> {
-                    booker.book(samples, grid);
+        return slots.window(slots.pool(), installationId, grid.startMs() - lookbackMs, grid.endMs())
+                .map(window -> {
+                    booker.book(window.samples(), grid, window.capacityW());
                     List<ChartPoint> points = new ArrayList<>(buckets.size());
                     for (int i = 0; i < buckets.size(); i++) {
                         points.add(new ChartPoint(buckets.get(i).label(), grid.energyMwh(i) / 1000.0,

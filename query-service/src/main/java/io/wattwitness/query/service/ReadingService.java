@@ -188,7 +188,7 @@ public class ReadingService {
                 Math.floorDiv(reading.timestampMs, 1000L), reading.timestampMs, Hex.encode(reading.signature),
                 reading.verified, reading.createdAt, reading.deviceId.trim(), reading.boot, reading.seq,
                 Hex.encode(reading.message), reading.verificationError, reading.status, reading.batchId, reading.onChain,
-                reading.blockchainTxHash, reading.blockchainBlockNumber, reading.late);
+                reading.blockchainTxHash, reading.blockchainBlockNumber, reading.late, reading.registerState);
     }
 
     private static QuarantineItem quarantineItem(QuarantineEntry entry) {
