@@ -86,6 +86,14 @@ public final class SimulatorCommand implements Callable<Integer> {
             + "daily energy counter) instead of the solar model.")
     private Path replay;
 
+    @Option(names = "--replay-zone", description = "Zone of replayed local times that carry no offset, e.g. "
+            + "America/Denver for a '7/1/2016 0:15' column (default: such times are an error).")
+    private String replayZone;
+
+    @Option(names = "--replay-column", description = "Header name of the replayed value column, e.g. ac_power "
+            + "(case-insensitive; default: the first column that is not a time).")
+    private String replayColumn;
+
     @Option(names = "--mqtt", description = "MQTT broker, e.g. tcp://127.0.0.1:1883.")
     private String mqtt;
 
@@ -383,7 +391,14 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     private ReplaySeries readReplay() throws IOException {
         try {
-            return CsvReplayReader.read(replay);
+            ZoneId zone;
+            try {
+                zone = replayZone == null ? null : ZoneId.of(replayZone);
+            } catch (DateTimeException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--replay-zone: '" + replayZone
+                        + "' is not a zone id such as Europe/Brussels");
+            }
+            return CsvReplayReader.read(replay, new CsvReplayReader.Options(zone, replayColumn));
         } catch (ReplayFormatException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--replay: " + e.getMessage());
         } catch (NoSuchFileException e) {
