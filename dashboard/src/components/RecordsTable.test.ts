@@ -44,4 +44,14 @@ describe("records table verification cell", () => {
     expect(anomaly).toContain("register_decreased");
     expect(anomaly).toContain(">late<");
   });
+
+  it("marks a register glitch, a held drop and a rise above capacity with a visible label", () => {
+    const glitch = cell({ ...reading, total_wh: 0, register_state: "glitch" });
+    expect(glitch).toMatch(/<span class="badge[^"]*"[^>]*title="The register dropped and came back[^"]*"[^>]*>register glitch<\/span>/);
+    expect(glitch).toContain("verified</span>");
+    expect(cell({ ...reading, register_state: "held" })).toContain(">register drop held<");
+    expect(cell({ ...reading, register_state: "excess" })).toContain(">above capacity<");
+    expect(cell({ ...reading, register_state: null })).not.toContain("register");
+    expect(cell(reading)).not.toContain("register");
+  });
 });

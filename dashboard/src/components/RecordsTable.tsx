@@ -25,7 +25,26 @@ interface Props {
 
 const STATUS_TONE: Record<Reading["status"], Tone> = { verified: "ok", disputed: "bad", anomaly: "warn", quarantined: "bad" };
 
-/** Status badge, a "late" badge when the reading arrived after the age limit (SPEC.md §8), and the reason. */
+/** What a register state badge says, and its explanation. */
+export const REGISTER_STATE_BADGE: Record<"glitch" | "held" | "excess", { text: string; title: string }> = {
+  glitch: {
+    text: "register glitch",
+    title: "The register dropped and came back to its previous level: no energy is booked for the drop or the jump back",
+  },
+  held: {
+    text: "register drop held",
+    title: "The register dropped; the next reading decides between a glitch and a restart, nothing is booked until then",
+  },
+  excess: {
+    text: "above capacity",
+    title: "The register rose by more than the installation's capacity can produce in that time: the excess is not booked",
+  },
+};
+
+/**
+ * Status badge, a "late" badge when the reading arrived after the age limit (SPEC.md §8), a register badge when the
+ * energy booking flagged the reading's register (glitch, held drop, above capacity), and the reason.
+ */
 export function VerificationCell({ r }: { r: Reading }) {
   return (
     <>
@@ -38,6 +57,14 @@ export function VerificationCell({ r }: { r: Reading }) {
           {" "}
           <Badge tone="info" title="Received after the 72 h age limit; stored because it continues the device's sequence">
             late
+          </Badge>
+        </>
+      )}
+      {r.register_state && REGISTER_STATE_BADGE[r.register_state] && (
+        <>
+          {" "}
+          <Badge tone="warn" title={REGISTER_STATE_BADGE[r.register_state].title}>
+            {REGISTER_STATE_BADGE[r.register_state].text}
           </Badge>
         </>
       )}
@@ -135,7 +162,7 @@ export function RecordsTable({ installationId, readings, readingsError, quaranti
               </thead>
               <tbody>
                 {readings.map((r) => (
-                  <tr key={r.id} data-reading-id={r.id} data-status={r.status} data-late={r.late ? "true" : "false"} data-on-chain={r.is_on_chain ? "true" : "false"}>
+                  <tr key={r.id} data-reading-id={r.id} data-status={r.status} data-late={r.late ? "true" : "false"} data-register-state={r.register_state ?? ""} data-on-chain={r.is_on_chain ? "true" : "false"}>
                     <td>
                       <span className="when">
                         {formatTime(r.timestamp, tz)} {zoneSuffix(tz, r.timestamp)}

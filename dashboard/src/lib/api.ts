@@ -113,6 +113,12 @@ export interface Reading {
    * (reading-format SPEC.md §8). Absent from servers older than the flag.
    */
   late?: boolean;
+  /**
+   * What the energy booking made of the register (query-service README, Energy): "glitch" (a transient drop that
+   * came back, no energy booked for it), "held" (a drop not yet decided by a later reading, nothing booked yet),
+   * "excess" (a rise beyond capacity × time, the excess not booked); null or absent for an ordinary reading.
+   */
+  register_state?: "glitch" | "held" | "excess" | null;
 }
 
 export interface ReadingsPage {

@@ -55,11 +55,14 @@ describe("csv", () => {
       blockchain_block_number: null,
     };
     const lines = readingsToCsv([r], "UTC").split("\r\n");
-    expect(lines[0].split(",")).toHaveLength(17);
+    expect(lines[0].split(",")).toHaveLength(18);
+    expect(lines[0].split(",")[8]).toBe("register_state");
     expect(lines[0].split(",")[7]).toBe("late");
-    expect(lines[1]).toBe('5,1767225642,2026-01-01 00:00:42 UTC,2345.678,1523400,disputed,"replayed, seq already seen",false,39bbdb115a7d41cb,7,42,,false,,,cd,ab');
+    expect(lines[1]).toBe('5,1767225642,2026-01-01 00:00:42 UTC,2345.678,1523400,disputed,"replayed, seq already seen",false,,39bbdb115a7d41cb,7,42,,false,,,cd,ab');
     const late = readingsToCsv([{ ...r, status: "verified", verification_error: null, late: true }], "UTC").split("\r\n");
-    expect(late[1]).toBe("5,1767225642,2026-01-01 00:00:42 UTC,2345.678,1523400,verified,,true,39bbdb115a7d41cb,7,42,,false,,,cd,ab");
+    expect(late[1]).toBe("5,1767225642,2026-01-01 00:00:42 UTC,2345.678,1523400,verified,,true,,39bbdb115a7d41cb,7,42,,false,,,cd,ab");
+    const glitch = readingsToCsv([{ ...r, status: "verified", verification_error: null, total_wh: 0, register_state: "glitch" }], "UTC").split("\r\n");
+    expect(glitch[1]).toBe("5,1767225642,2026-01-01 00:00:42 UTC,2345.678,0,verified,,false,glitch,39bbdb115a7d41cb,7,42,,false,,,cd,ab");
   });
 
   it("builds safe file names", () => {
