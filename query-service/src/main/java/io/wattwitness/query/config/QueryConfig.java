@@ -64,6 +64,13 @@ public interface QueryConfig {
         @WithDefault("1000")
         long restartNearZeroWh();
 
+        /**
+         * @return margin over capacity × duration of the energy one register step may book, percent (the ceiling is
+         *         capacity × duration × (100 + margin) / 100 + 1 Wh)
+         */
+        @WithDefault("25")
+        int capacityMarginPercent();
+
         /** @return readings re-read before a recomputed range, to restore the register baseline */
         @WithDefault("1h")
         Duration lookback();

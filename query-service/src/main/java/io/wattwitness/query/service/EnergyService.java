@@ -57,7 +57,8 @@ public class EnergyService {
         this.installations = installations;
         QueryConfig.Energy energy = config.energy();
         this.booker = new EnergyBooker(new EnergyPolicy(energy.expectedInterval().toMillis(), energy.gapIntervals(),
-                energy.roundingToleranceWh() * 1000, energy.restartNearZeroWh() * 1000));
+                energy.roundingToleranceWh() * 1000, energy.restartNearZeroWh() * 1000, energy.capacityMarginPercent(),
+                1_000));
         this.lookbackMs = energy.lookback().toMillis();
     }
 
