@@ -127,6 +127,41 @@ class SimulatorCommandTest {
     }
 
     @Test
+    void replaysASpreadsheetExportWithZoneAndColumnFromTheCommandLine() throws Exception {
+        Path csv = dir.resolve("export.csv");
+        Files.writeString(csv, """
+                Date/Time,Site,AC Power (W),Irradiance
+                3/18/2022 12:00,east,1000,800
+                3/18/2022 12:10,east,2000,810
+                """);
+        Result result = run("--replay", csv.toString(), "--replay-zone", "America/Phoenix", "--replay-column",
+                "ac power (w)", "--interval", "5m", "--speed", "0", "--state", dir.resolve("state").toString());
+        assertEquals(0, result.exitCode(), result.err());
+        List<Long> registers = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (String line : result.out().lines().toList()) {
+            JsonNode node = JSON.readTree(line);
+            Envelope envelope = Envelope.ofHex(node.get("message").asText(), node.get("signature").asText());
+            ReadingMessage reading = ReadingVerifier.verify(key(0), envelope.message(), envelope.signature()).reading();
+            times.add(reading.timestampMs());
+            registers.add(reading.energyMwh());
+        }
+        // Phoenix is UTC-7 all year: 12:00 local = 19:00Z
+        long noon = Instant.parse("2022-03-18T19:00:00Z").toEpochMilli();
+        assertEquals(List.of(noon, noon + 300_000, noon + 600_000), times);
+        assertEquals(List.of(0L, 104_166L, 250_000L), registers);
+
+        Result noZone = run("--replay", csv.toString(), "--replay-column", "AC Power (W)", "--state",
+                dir.resolve("s").toString());
+        assertEquals(2, noZone.exitCode());
+        assertTrue(noZone.err().contains("export.csv:2: time '3/18/2022 12:00' has no UTC offset"), noZone.err());
+        Result badZone = run("--replay", csv.toString(), "--replay-zone", "Mars/Olympus", "--state",
+                dir.resolve("s").toString());
+        assertEquals(2, badZone.exitCode());
+        assertTrue(badZone.err().contains("--replay-zone: 'Mars/Olympus' is not a zone id"), badZone.err());
+    }
+
+    @Test
     void badArgumentsGiveClearErrors() {
         Result rate = run("--tamper-rate", "2", "--count", "1", "--state", dir.resolve("s").toString());
         assertEquals(2, rate.exitCode());
