@@ -16,6 +16,7 @@ import io.wattwitness.query.service.energy.CalendarBucket;
 import io.wattwitness.query.service.energy.CalendarBuckets;
 import io.wattwitness.query.service.energy.EnergyBooker;
 import io.wattwitness.query.service.energy.EnergyPolicy;
+import io.wattwitness.query.service.energy.EnergySample;
 import io.wattwitness.query.service.energy.Slots;
 import io.wattwitness.query.service.energy.TimeFrame;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -71,8 +72,9 @@ public class EnergyService {
      * Rebuilds the rollup slots a reading affects, and the register state of the readings in them.
      * <p>
      * The range is the one between the reading's counted neighbours, widened back to the reading before a held
-     * register drop that reaches it: the reading may decide that drop (glitch or restart), which changes the energy
-     * booked from the reading before the drop on.
+     * register drop that reaches it (the reading may decide that drop, glitch or restart, which changes the energy
+     * booked from the reading before the drop on), and forward to the reading that decides a held run starting
+     * in the range (the reading may change that run's baseline).
      *
      * @param installationId the reading's installation
      * @param timestampMs its reading time, Unix ms
@@ -89,12 +91,15 @@ public class EnergyService {
                             .chain(window -> {
                                 EnergyBooker.Outcome outcome = booker.book(window.samples(), grid, window.capacityW());
                                 long earliest = outcome.dependsFromMs(from);
-                                if (earliest >= grid.startMs()) {
+                                List<EnergySample> loaded = window.samples();
+                                long lastMs = loaded.isEmpty() ? to : loaded.get(loaded.size() - 1).timestampMs();
+                                long latest = outcome.dependsUntilMs(to, lastMs);
+                                if (earliest >= grid.startMs() && latest < grid.endMs()) {
                                     return write(tx, installationId, window, grid, outcome);
                                 }
-                                Log.debugf("installation %d: held register drop since %d, rebuilding from there",
-                                        (Object) installationId, earliest);
-                                return rebuildIn(tx, installationId, earliest, to);
+                                Log.debugf("installation %d: held register drop, rebuilding %d..%d",
+                                        (Object) installationId, earliest, latest);
+                                return rebuildIn(tx, installationId, Math.min(from, earliest), Math.max(to, latest));
                             });
                 }))
                 .invoke(written -> Log.debugf("installation %d: %d rollup slots rebuilt around %d", (Object) installationId,

@@ -178,4 +178,18 @@ class RegisterGlitchApiTest {
         }
         assertEveryFrame(device, end, 163.0);
     }
+
+    @Test
+    void glitchReadingArrivingLateIsFlaggedAndBooksNothing() {
+        Device device = TestData.installation("Europe/Brussels");
+        long t = at(17, 12, 0, 5);
+        send(device, 0, t, 3_737);
+        send(device, 2, t + 13_000, 3_746);
+        Instant end = Instant.ofEpochMilli(at(17, 12, 15, 0));
+        awaitTotal(device, end, 9.0, Arrays.asList(null, null));
+        // the 0 Wh reading between them arrives last
+        send(device, 1, t + 3_000, 0);
+        awaitTotal(device, end, 9.0, Arrays.asList(null, "glitch", null));
+        assertEveryFrame(device, end, 9.0);
+    }
 }

@@ -325,5 +325,24 @@ public final class EnergyBooker {
             }
             return earliest;
         }
+
+        /**
+         * The latest instant whose booking depends on readings at or before a given time: the end of a held run
+         * that starts at or before it (its deciding reading, or the last sample time when still open), else the time
+         * itself.
+         *
+         * @param ms Unix ms
+         * @param lastSampleMs time of the last booked sample, Unix ms (the end of a run still open)
+         * @return Unix ms, at least {@code ms}
+         */
+        public long dependsUntilMs(long ms, long lastSampleMs) {
+            long latest = ms;
+            for (long[] run : heldRuns) {
+                if (run[0] <= ms) {
+                    latest = Math.max(latest, run[1] == Long.MAX_VALUE ? lastSampleMs : run[1]);
+                }
+            }
+            return latest;
+        }
     }
 }

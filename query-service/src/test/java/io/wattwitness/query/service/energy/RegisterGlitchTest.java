@@ -108,6 +108,10 @@ class RegisterGlitchTest {
         assertEquals(T0 + 13_000, held.dependsFromMs(T0 + 14_000), "inside the open held run");
         EnergyBooker.Outcome decided = booker.book(samples.subList(0, 3), Slots.covering(T0, T0 + 13_000), CAPACITY_W);
         assertEquals(T0 + 20_000, decided.dependsFromMs(T0 + 20_000), "after a decided glitch: nothing to widen");
+        assertEquals(T0 + 13_000, decided.dependsUntilMs(T0, T0 + 13_000), "from the baseline to the deciding reading");
+        assertEquals(T0 + 13_000, decided.dependsUntilMs(T0 + 5_000, T0 + 13_000));
+        assertEquals(T0 - 1, decided.dependsUntilMs(T0 - 1, T0 + 13_000), "before the run: nothing to widen");
+        assertEquals(T0 + 23_000, held.dependsUntilMs(T0 + 13_000, T0 + 23_000), "an open run: to the last reading");
     }
 
     @Test
