@@ -1,5 +1,7 @@
 package io.wattwitness.query.service.energy;
 
+import java.math.BigInteger;
+
 /**
  * The tunables of energy booking.
  *
@@ -64,11 +66,11 @@ public record EnergyPolicy(long expectedIntervalMs, int gapIntervals, long round
             return Long.MAX_VALUE;
         }
         // W × ms / 3,600 = mWh; × (100 + margin) / 100
-        java.math.BigInteger mwh = java.math.BigInteger.valueOf(capacityW)
-                .multiply(java.math.BigInteger.valueOf(Math.max(0, durationMs)))
-                .multiply(java.math.BigInteger.valueOf(100L + capacityMarginPercent))
-                .divide(java.math.BigInteger.valueOf(360_000L));
-        return mwh.add(java.math.BigInteger.valueOf(capacitySlackMwh)).min(java.math.BigInteger.valueOf(Long.MAX_VALUE))
+        BigInteger mwh = BigInteger.valueOf(capacityW)
+                .multiply(BigInteger.valueOf(Math.max(0, durationMs)))
+                .multiply(BigInteger.valueOf(100L + capacityMarginPercent))
+                .divide(BigInteger.valueOf(360_000L));
+        return mwh.add(BigInteger.valueOf(capacitySlackMwh)).min(BigInteger.valueOf(Long.MAX_VALUE))
                 .longValue();
     }
 
