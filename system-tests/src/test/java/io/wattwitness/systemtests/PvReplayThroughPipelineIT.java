@@ -12,6 +12,7 @@ import io.wattwitness.simulator.messaging.MqttTransport;
 import io.wattwitness.simulator.service.Faults;
 import io.wattwitness.simulator.service.SimulatedDevice;
 import io.wattwitness.simulator.service.Simulator;
+import io.wattwitness.simulator.service.Site;
 import io.wattwitness.simulator.source.CsvReplayReader;
 import io.wattwitness.simulator.source.ReplaySeries;
 import io.wattwitness.systemtests.support.Database;
@@ -93,9 +94,19 @@ class PvReplayThroughPipelineIT {
     @TempDir
     Path state;
 
-    /** The file's rows as the test reads them, independently of the simulator's CSV reader. */
+    /**
+     * The file's rows as the test reads them, independently of the simulator's CSV reader.
+     *
+     * @param peakW the highest mean active power over one step of the file (W): the installation is registered with
+     *        a nameplate capacity at or above it, so that the capacity ceiling of the register rules holds nothing
+     */
     private record CsvDays(ZoneOffset offset, LocalDateTime firstLocal, LocalDateTime lastLocal,
-            Map<LocalDate, Double> dailyTotalWh) {
+            Map<LocalDate, Double> dailyTotalWh, double peakW) {
+
+        /** @return the nameplate capacity the test registers: the file's peak rounded up to the next whole kW */
+        double nameplateW() {
+            return Math.max(1000, Math.ceil(peakW / 1000) * 1000);
+        }
     }
 
     static Path pvDir() {
@@ -115,6 +126,8 @@ class PvReplayThroughPipelineIT {
         ZoneOffset offset = null;
         LocalDateTime first = null;
         LocalDateTime last = null;
+        double lastWh = 0;
+        double peakW = 0;
         for (String line : lines.subList(1, lines.size())) {
             if (line.isBlank()) {
                 continue;
@@ -129,12 +142,17 @@ class PvReplayThroughPipelineIT {
             assertEquals(offset, rowOffset, "one fixed offset in the file: " + line);
             double wh = Double.parseDouble(cells[1].trim());
             totals.merge(local.toLocalDate(), wh, Math::max);
+            if (last != null && last.toLocalDate().equals(local.toLocalDate()) && wh > lastWh) {
+                double hours = Duration.between(last, local).toMillis() / 3_600_000.0;
+                peakW = Math.max(peakW, (wh - lastWh) / hours);
+            }
             if (first == null) {
                 first = local;
             }
             last = local;
+            lastWh = wh;
         }
-        return new CsvDays(offset, first, last, totals);
+        return new CsvDays(offset, first, last, totals, peakW);
     }
 
     /**
@@ -152,6 +170,7 @@ class PvReplayThroughPipelineIT {
         OffsetDateTime first = null;
         OffsetDateTime previous = null;
         double previousW = 0;
+        double peakW = 0;
         for (String line : lines.subList(1, lines.size())) {
             if (line.isBlank()) {
                 continue;
@@ -172,10 +191,11 @@ class PvReplayThroughPipelineIT {
             }
             previous = time;
             previousW = watts;
+            peakW = Math.max(peakW, watts);
         }
         assertNotNull(previous, "rows in " + csv);
         assertTrue(previousW <= 0, "the file ends at night: " + previous + " " + previousW + " W");
-        return new CsvDays(offset, first.toLocalDateTime(), previous.toLocalDateTime(), totals);
+        return new CsvDays(offset, first.toLocalDateTime(), previous.toLocalDateTime(), totals, peakW);
     }
 
     /** @return the IANA fixed-offset zone of a whole-hour offset (Etc/GMT+7 is UTC−7) */
@@ -312,7 +332,10 @@ class PvReplayThroughPipelineIT {
         long shiftDays = ChronoUnit.DAYS.between(file.firstLocal().toLocalDate(), firstReplayedDay);
         Duration shift = Duration.ofDays(shiftDays);
         ReplaySeries series = CsvReplayReader.read(csv);
-        Simulator simulator = Simulator.builder().stateDir(state).interval(interval).faults(Faults.NONE)
+        assertTrue(file.peakW() > 1000 && file.peakW() < 20_000, "a residential inverter's peak: " + file.peakW());
+        Site site = new Site(Site.DEFAULT.namePrefix(), Site.DEFAULT.latitudeDeg(), Site.DEFAULT.longitudeDeg(), zone,
+                file.nameplateW());
+        Simulator simulator = Simulator.builder().stateDir(state).site(site).interval(interval).faults(Faults.NONE)
                 .source(installation -> series.toSource(installation.capacityW()).shiftedBy(shift))
                 .start(series.first().plus(shift)).build();
         SimulatedDevice device = simulator.devices().get(0);
