@@ -38,6 +38,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,16 @@ import org.junit.jupiter.api.io.TempDir;
  *       (the inverter's counter restarts every morning); days the replay covers entirely;</li>
  *   <li>{@code serf_east_1min_ac_power.csv}: the trapezoidal integral of the positive power of each local day.</li>
  * </ul>
+ * Long histories, delivered as a device back from a months-long outage delivers them (its first reading on time,
+ * the rest as late readings, SPEC.md §8), every day compared within 0.01 Wh with the exact integral of the positive
+ * part of the file's curve per 15-minute reading interval (nothing in a hole of the record longer than four rows),
+ * capped at the capacity ceiling:
+ * <ul>
+ *   <li>{@code serf_east_15min_ac_power.csv}: 105 days of power in W;</li>
+ *   <li>{@code ac_power_inv_2173_stale_data.csv}: 32 days of normalised power with stale rows and holes;</li>
+ *   <li>{@code ac_power_inv_7539_outliers.csv}: 11 days of normalised power with outliers, some above the
+ *       ceiling.</li>
+ * </ul>
  * Skipped with a message when {@code ../shared/data/pv} is absent (override: environment {@code WW_PV_DIR}).
  */
 class PvReplayThroughPipelineIT {
@@ -73,6 +85,18 @@ class PvReplayThroughPipelineIT {
     private static final String ENERGY_FILE = "system_10004_ac_energy.csv";
     private static final String POWER_FILE = "serf_east_1min_ac_power.csv";
     private static final Duration COUNTER_INTERVAL = Duration.ofMinutes(5);
+    private static final String SHORT_REPLAY_MAX_AGE = "P30D";
+    private static final String SERF_15MIN_FILE = "serf_east_15min_ac_power.csv";
+    private static final String STALE_FILE = "ac_power_inv_2173_stale_data.csv";
+    private static final String OUTLIER_FILE = "ac_power_inv_7539_outliers.csv";
+    /** The normalised files carry no nameplate: the one the booking-level test of query-service uses too. */
+    private static final double NORMALISED_NAMEPLATE_W = 4_200;
+    private static final Duration LONG_INTERVAL = Duration.ofMinutes(15);
+    /** Per compared day of a long history: whole-mWh registers and the chart's 3 decimals stay far below this. */
+    private static final double LONG_TOLERANCE_WH = 0.01;
+    /** The capacity ceiling's documented margin (query-service, wattwitness.energy.capacity-margin-percent). */
+    private static final double CEILING_MARGIN = 1.25;
+    private static final double CEILING_ALLOWANCE_WH = 1.0;
     /** Per compared day: the simulator's whole-mWh register and the chart's rounding stay far below this. */
     private static final double TOLERANCE_WH = 1.0;
     private static final DateTimeFormatter CSV_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -206,6 +230,22 @@ class PvReplayThroughPipelineIT {
         return ZoneId.of("Etc/GMT" + (hours >= 0 ? "+" : "-") + Math.abs(hours));
     }
 
+    /** Starts (or restarts) verify-service with the given age limit for readings ({@code VERIFY_MAX_AGE}). */
+    private static void startVerify(String maxAge) throws Exception {
+        if (verify != null) {
+            verify.stop();
+        }
+        verify = ServiceProcess.start("pv-replay-it-verify", settings.verifyJar(), Map.of(
+                "DB_HOST", settings.pgHost(),
+                "DB_PORT", Integer.toString(settings.pgPort()),
+                "DB_NAME", settings.database(),
+                "DB_USER", settings.pgUser(),
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "VERIFY_MAX_AGE", maxAge),
+                LocalKafkaBroker.freePort(), settings.logDir());
+        verify.awaitReady(PipelineStack.READY_TIMEOUT);
+    }
+
     @BeforeAll
     static void startPipeline() throws Exception {
         Assumptions.assumeTrue(Files.isReadable(pvDir().resolve(ENERGY_FILE))
@@ -221,16 +261,8 @@ class PvReplayThroughPipelineIT {
         operatorToken = "pv-replay-operator-" + runId;
         kafkaDir = Files.createTempDirectory("ww-system-kafka-");
         kafka = LocalKafkaBroker.start(kafkaDir, 0);
-        verify = ServiceProcess.start("pv-replay-it-verify", settings.verifyJar(), Map.of(
-                "DB_HOST", settings.pgHost(),
-                "DB_PORT", Integer.toString(settings.pgPort()),
-                "DB_NAME", settings.database(),
-                "DB_USER", settings.pgUser(),
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                // replayed days lie up to ~12 days in the past (the default limit is 72 h)
-                "VERIFY_MAX_AGE", "P30D"),
-                LocalKafkaBroker.freePort(), settings.logDir());
-        verify.awaitReady(PipelineStack.READY_TIMEOUT);
+        // the short replays lie up to ~12 days in the past (the default limit is 72 h)
+        startVerify(SHORT_REPLAY_MAX_AGE);
         query = ServiceProcess.start("pv-replay-it-query", queryJar(), Map.of(
                 "DB_HOST", settings.pgHost(),
                 "DB_PORT", Integer.toString(settings.pgPort()),
@@ -313,6 +345,331 @@ class PvReplayThroughPipelineIT {
         }
         int readings = replayAndCompare(csv, file, file.dailyTotalWh(), Duration.ofMinutes(1));
         assertEquals(2607, readings, "one reading per row of the file");
+    }
+
+    /**
+     * serf_east 15 min: about 104 days of AC power (W) of one inverter, UTC-7, no gaps. Registered at its peak
+     * (5,426 W) rounded up to 6 kW, so the capacity ceiling holds nothing back.
+     */
+    @Test
+    void serfEast15MinutesOver104DaysAsLateReadings() throws Exception {
+        Path csv = pvDir().resolve(SERF_15MIN_FILE);
+        Assumptions.assumeTrue(Files.isReadable(csv), csv.toAbsolutePath().normalize() + " missing: skipped");
+        Curve curve = Curve.read(csv, 1);
+        assertEquals(10_000, curve.ms().length, "10,000 rows of power");
+        assertEquals(0, curve.holeHours(), 1e-9, "no hole in the record");
+        LongReplay result = replayLongHistory(csv, curve, Math.ceil(curve.peakW() / 1000) * 1000);
+        assertEquals(105, result.days(), "105 local days from 2016-07-01 to 2016-10-13");
+        assertEquals(0, result.excessWh(), 1e-9, "no interval above the ceiling");
+        assertEquals(Map.of(), result.registerStates(), "no register state on a register that only counts up");
+    }
+
+    /**
+     * inv_2173: normalised AC power (× 4.2 kW) with 245 rows labelled stale (the value frozen for hours) and 1,149
+     * rows without a number. What the product books: a stale value is power the meter reported, so the register
+     * counts it and exactly the file's curve is booked for it, never more. Rows without a number leave holes in the
+     * record (up to 87 h): where the record pauses for more than four of its steps the replayed meter produces
+     * nothing, so no energy is booked that the file does not contain; a single missing row is bridged by the
+     * straight line. Nothing exceeds the ceiling: a normalised value is at most 1.
+     */
+    @Test
+    void staleValuesAreBookedAsTheFileReportsThemAndNoMore() throws Exception {
+        Path csv = pvDir().resolve(STALE_FILE);
+        Assumptions.assumeTrue(Files.isReadable(csv), csv.toAbsolutePath().normalize() + " missing: skipped");
+        Curve curve = Curve.read(csv, NORMALISED_NAMEPLATE_W);
+        assertEquals(1_149, curve.skipped(), "rows without a number");
+        assertEquals(245, curve.labelled(), "rows labelled stale");
+        assertEquals(289.0, curve.holeHours(), 1e-9, "nine holes in the record, from 8 h to 87 h");
+        LongReplay result = replayLongHistory(csv, curve, NORMALISED_NAMEPLATE_W);
+        assertEquals(32, result.days());
+        assertEquals(0, result.excessWh(), 1e-9, "normalised values are at most 1: nothing above the ceiling");
+        assertEquals(Map.of(), result.registerStates(), "no register state on a register that only counts up");
+    }
+
+    /**
+     * inv_7539: normalised AC power (× 4.2 kW) with 6 rows labelled outliers (1.41, -0.5, -0.4, 2.0, 0.08 and 1.16).
+     * What the product books: a negative outlier counts nothing (a production register never runs backwards, the
+     * curve's negative part is not energy); a spike is counted by the meter's register, and what an interval's
+     * register delta holds beyond capacity × duration × 1.25 + 1 Wh is held as excess, not booked, with the reading
+     * marked {@code excess}. The computation here caps each reading interval the same way.
+     */
+    @Test
+    void outliersAboveTheCeilingAreHeldAsExcess() throws Exception {
+        Path csv = pvDir().resolve(OUTLIER_FILE);
+        Assumptions.assumeTrue(Files.isReadable(csv), csv.toAbsolutePath().normalize() + " missing: skipped");
+        Curve curve = Curve.read(csv, NORMALISED_NAMEPLATE_W);
+        assertEquals(6, curve.labelled(), "rows labelled outliers");
+        assertEquals(106.25, curve.holeHours(), 1e-9, "the ten nights the record pauses");
+        LongReplay result = replayLongHistory(csv, curve, NORMALISED_NAMEPLATE_W);
+        assertEquals(11, result.days());
+        assertTrue(result.excessIntervals() > 0, "the 2.0 outlier lifts its intervals above the ceiling");
+        assertTrue(result.excessWh() > 100, "excess held back (Wh): " + result.excessWh());
+        assertEquals(Map.of("excess", (long) result.excessIntervals()), result.registerStates(),
+                "one reading marked excess per interval above the ceiling");
+    }
+
+    /**
+     * A file's power curve read straight from its text: times with offset in the first column, the value in the
+     * second (× {@code scale}), rows whose value is empty or NaN skipped, a third column {@code True}/{@code False}
+     * counted as labels.
+     *
+     * @param ms row times, Unix ms, ascending
+     * @param watts row powers, W
+     * @param offset the file's one UTC offset
+     * @param skipped rows without a number
+     * @param labelled rows whose third column is true
+     */
+    private record Curve(long[] ms, double[] watts, ZoneOffset offset, int skipped, int labelled) {
+
+        /** A step longer than this many of the file's usual steps is a hole in the record: nothing produced. */
+        static final int HOLE_STEPS = 4;
+
+        static Curve read(Path csv, double scale) throws Exception {
+            List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+            List<Long> times = new ArrayList<>();
+            List<Double> values = new ArrayList<>();
+            ZoneOffset offset = null;
+            int skipped = 0;
+            int labelled = 0;
+            for (String line : lines.subList(1, lines.size())) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] cells = line.split(",");
+                OffsetDateTime time = OffsetDateTime.parse(cells[0].trim(), CSV_OFFSET_TIME);
+                if (offset == null) {
+                    offset = time.getOffset();
+                }
+                assertEquals(offset, time.getOffset(), "one fixed offset in the file: " + line);
+                if (cells.length > 2 && cells[2].trim().equalsIgnoreCase("true")) {
+                    labelled++;
+                }
+                String value = cells.length > 1 ? cells[1].trim() : "";
+                if (value.isEmpty() || value.equalsIgnoreCase("nan")) {
+                    skipped++;
+                    continue;
+                }
+                times.add(time.toInstant().toEpochMilli());
+                values.add(Double.parseDouble(value) * scale);
+            }
+            long[] ms = times.stream().mapToLong(Long::longValue).toArray();
+            double[] watts = values.stream().mapToDouble(Double::doubleValue).toArray();
+            return new Curve(ms, watts, offset, skipped, labelled);
+        }
+
+        double peakW() {
+            return Arrays.stream(watts).max().orElse(0);
+        }
+
+        long first() {
+            return ms[0];
+        }
+
+        long last() {
+            return ms[ms.length - 1];
+        }
+
+        /** @return the exact integral (Wh) over [from, to] of the positive part of the curve drawn row to row */
+        double positiveWh(long from, long to) {
+            int i = 0;
+            while (i + 2 < ms.length && ms[i + 1] <= from) {
+                i++;
+            }
+            long hole = HOLE_STEPS * usualStepMs();
+            double wh = 0;
+            long t = from;
+            while (t < to) {
+                long end = Math.min(to, ms[i + 1]);
+                if (ms[i + 1] - ms[i] <= hole) {
+                    wh += positiveArea(at(i, t), at(i, end), end - t);
+                }
+                t = end;
+                i++;
+            }
+            return wh;
+        }
+
+        /** @return the most common step between rows, ms */
+        long usualStepMs() {
+            Map<Long, Integer> counts = new TreeMap<>();
+            for (int i = 0; i + 1 < ms.length; i++) {
+                counts.merge(ms[i + 1] - ms[i], 1, Integer::sum);
+            }
+            return counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        }
+
+        /** @return the hours the record pauses in its holes */
+        double holeHours() {
+            long hole = HOLE_STEPS * usualStepMs();
+            long total = 0;
+            for (int i = 0; i + 1 < ms.length; i++) {
+                total += ms[i + 1] - ms[i] > hole ? ms[i + 1] - ms[i] : 0;
+            }
+            return total / 3_600_000.0;
+        }
+
+        private double at(int segment, long t) {
+            double fraction = (t - ms[segment]) / (double) (ms[segment + 1] - ms[segment]);
+            return watts[segment] + (watts[segment + 1] - watts[segment]) * fraction;
+        }
+
+        /** Wh of max(0, p) for p linear from a to b (W) over {@code durationMs}. */
+        private static double positiveArea(double a, double b, long durationMs) {
+            double hours = durationMs / 3_600_000.0;
+            if (a >= 0 && b >= 0) {
+                return (a + b) / 2 * hours;
+            }
+            if (a <= 0 && b <= 0) {
+                return 0;
+            }
+            double up = Math.max(a, b);
+            double down = -Math.min(a, b);
+            return up * up / (up + down) / 2 * hours;
+        }
+    }
+
+    /**
+     * What a long replay gave.
+     *
+     * @param days local days compared
+     * @param largestDifferenceWh the largest |chart bucket − file| over those days
+     * @param excessWh energy held above the ceiling, computed from the file
+     * @param excessIntervals reading intervals above the ceiling, computed from the file
+     * @param registerStates register states query-service wrote on the device's readings, by state
+     */
+    private record LongReplay(int days, double largestDifferenceWh, double excessWh, int excessIntervals,
+            Map<String, Long> registerStates) {
+    }
+
+    /**
+     * Replays a long history through the pipeline as a device back from a long outage would deliver it: its first
+     * reading arrives while verify-service accepts readings as old as the whole file (the device's history before
+     * the outage), then verify-service runs with the product's default age limit (72 h) and every later reading
+     * older than that is accepted only as a late reading continuing the stored sequence (SPEC.md §8). Every day's
+     * bucket of the month charts covering the replay is compared with the file: per 15-minute reading interval, the
+     * exact integral of the positive part of the curve drawn row to row, capped at the capacity ceiling.
+     */
+    private LongReplay replayLongHistory(Path csv, Curve curve, double nameplateW) throws Exception {
+        ZoneId zone = etcZone(curve.offset());
+        long step = LONG_INTERVAL.toMillis();
+        assertEquals(0, (curve.last() - curve.first()) % step, "rows on the 15-minute grid of the first row");
+        LocalDate firstFileDay = LocalDate.ofInstant(Instant.ofEpochMilli(curve.first()), zone);
+        LocalDate lastFileDay = LocalDate.ofInstant(Instant.ofEpochMilli(curve.last()), zone);
+        int days = (int) ChronoUnit.DAYS.between(firstFileDay, lastFileDay) + 1;
+        LocalDate today = LocalDate.now(zone);
+        long shiftDays = ChronoUnit.DAYS.between(firstFileDay, today.minusDays(days + 2L));
+        long shiftMs = Duration.ofDays(shiftDays).toMillis();
+
+        // the file's days, from its text: one reading every 15 minutes from the first row to the last
+        Map<LocalDate, Double> expected = new TreeMap<>();
+        double excessWh = 0;
+        int excessIntervals = 0;
+        long readingsExpected = (curve.last() - curve.first()) / step + 1;
+        for (long a = curve.first(); a < curve.last(); a += step) {
+            long b = a + step;
+            double produced = curve.positiveWh(a, b);
+            double ceiling = nameplateW * step / 3_600_000.0 * CEILING_MARGIN + CEILING_ALLOWANCE_WH;
+            double counted = Math.min(produced, ceiling);
+            if (produced > ceiling) {
+                excessWh += produced - ceiling;
+                excessIntervals++;
+            }
+            LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(a), zone).plusDays(shiftDays);
+            assertEquals(day, LocalDate.ofInstant(Instant.ofEpochMilli(b - 1), zone).plusDays(shiftDays),
+                    "a reading interval never spans midnight on a whole-hour offset");
+            expected.merge(day, counted, Double::sum);
+        }
+
+        ReplaySeries series = CsvReplayReader.read(csv);
+        Site site = new Site(Site.DEFAULT.namePrefix(), Site.DEFAULT.latitudeDeg(), Site.DEFAULT.longitudeDeg(), zone,
+                nameplateW);
+        Simulator simulator = Simulator.builder().stateDir(state).site(site).interval(LONG_INTERVAL)
+                .faults(Faults.NONE).source(installation -> series.toSource(installation.capacityW())
+                        .shiftedBy(Duration.ofMillis(shiftMs)))
+                .start(series.first().plus(Duration.ofMillis(shiftMs))).build();
+        SimulatedDevice device = simulator.devices().get(0);
+        long installationId = register(api, operatorToken, device, zone);
+        Set<String> ids = Set.of(device.deviceIdHex());
+        Instant sendStart;
+        long readings;
+        try (MqttTransport mqtt = MqttTransport.builder(settings.mqttUri()).topicRoot(topicRoot).cleanSession(true)
+                .statusMessages(false).ackTimeout(Duration.ofSeconds(10), Duration.ofSeconds(60)).build()) {
+            mqtt.open(List.of(device), resent -> { });
+            startVerify("P" + (days + 10) + "D");
+            simulator.run(mqtt, emission -> { }, 1, 0, () -> true, () -> { });
+            assertTrue(mqtt.awaitEmpty(device, Duration.ofMinutes(2)), () -> "the first reading acknowledged: "
+                    + mqtt.counters(device));
+            startVerify("PT72H");
+            sendStart = Instant.now();
+            simulator.run(mqtt, emission -> { }, 0, 0, () -> true, () -> { });
+            assertTrue(mqtt.awaitEmpty(device, Duration.ofMinutes(8)), () -> "every replayed reading acknowledged: "
+                    + mqtt.outboxSizes() + ", " + mqtt.counters(device));
+            readings = mqtt.counters(device).sent();
+            LOG.info(csv.getFileName() + " delivery: " + mqtt.counters(device));
+        } finally {
+            startVerify(SHORT_REPLAY_MAX_AGE);
+        }
+        Instant sendEnd = Instant.now();
+        assertTrue(simulator.exhausted(), "the whole file was replayed");
+        assertEquals(readingsExpected, readings, "one reading per 15 minutes from the first row to the last");
+
+        Database database = new Database(settings);
+        Database.Counts counts = Poll.until(Duration.ofMinutes(4), Duration.ofSeconds(1),
+                () -> database.counts(ids), c -> c.readings() >= readings);
+        assertNotNull(counts, "the database could be read");
+        assertEquals(readings, counts.readings(), "every replayed reading stored");
+        assertEquals(0, counts.quarantined(), "nothing quarantined");
+        List<Long> late = database.lateSeqs(ids);
+        long cutoffLow = sendStart.minus(Duration.ofHours(72)).toEpochMilli() - shiftMs;
+        long cutoffHigh = sendEnd.minus(Duration.ofHours(72)).toEpochMilli() - shiftMs;
+        long lateAtLeast = 0;
+        long lateAtMost = 0;
+        for (long k = 1; k < readingsExpected; k++) {
+            long time = curve.first() + k * step;
+            lateAtLeast += time < cutoffLow ? 1 : 0;
+            lateAtMost += time < cutoffHigh ? 1 : 0;
+        }
+        assertTrue(!late.isEmpty() && late.get(0) > 0, "the first reading arrived on time, the ones after it late");
+        assertTrue(late.size() >= lateAtLeast && late.size() <= lateAtMost, "late readings: " + late.size()
+                + ", those older than 72 h on arrival: " + lateAtLeast + ".." + lateAtMost);
+
+        // the month charts ending on the last replayed day, then 30, 60, ... days before it
+        LocalDate lastDay = lastFileDay.plusDays(shiftDays);
+        Map<LocalDate, Double> charted = new TreeMap<>();
+        for (LocalDate end = lastDay; !end.isBefore(firstFileDay.plusDays(shiftDays)); end = end.minusDays(30)) {
+            Map<LocalDate, Double> window = new TreeMap<>();
+            LocalDate windowEnd = end;
+            expected.forEach((day, wh) -> {
+                if (!day.isAfter(windowEnd) && day.isAfter(windowEnd.minusDays(30))) {
+                    window.put(day, wh);
+                }
+            });
+            String chartUri = api + "/readings/" + installationId + "/chart?time_frame=month&tz="
+                    + URLEncoder.encode(zone.getId(), StandardCharsets.UTF_8) + "&end="
+                    + end.plusDays(1).atStartOfDay(zone).toInstant().minusSeconds(1);
+            JsonNode chart = Poll.until(Duration.ofMinutes(3), Duration.ofSeconds(2), () -> get(chartUri),
+                    c -> differences(c, zone, window, LONG_TOLERANCE_WH).isEmpty());
+            assertNotNull(chart, "chart answered: " + chartUri);
+            assertEquals(Map.of(), differences(chart, zone, window, LONG_TOLERANCE_WH),
+                    "chart bucket vs file (Wh) per day differing by more than " + LONG_TOLERANCE_WH + " Wh");
+            window.keySet().forEach(day -> charted.put(day, bucket(chart, zone, day)));
+        }
+        assertEquals(expected.keySet(), charted.keySet(), "every day of the file compared");
+        double largest = 0;
+        double fileWh = 0;
+        double chartWh = 0;
+        for (LocalDate day : expected.keySet()) {
+            largest = Math.max(largest, Math.abs(charted.get(day) - expected.get(day)));
+            fileWh += expected.get(day);
+            chartWh += charted.get(day);
+        }
+        // written with the rollups, which the charts above already waited for
+        Map<String, Long> states = database.registerStates(ids);
+        LOG.info(String.format("%s through the pipeline: %d days, %d readings (%d late), nameplate %.0f W: file %.3f Wh,"
+                + " chart %.3f Wh, largest daily difference %.4f Wh; excess held %.3f Wh in %d intervals; %.2f h"
+                + " of holes in the record; register states %s", csv.getFileName(), days, readings, late.size(),
+                nameplateW, fileWh, chartWh, largest, excessWh, excessIntervals, curve.holeHours(), states));
+        return new LongReplay(expected.size(), largest, excessWh, excessIntervals, states);
     }
 
     /**
@@ -451,10 +808,15 @@ class PvReplayThroughPipelineIT {
 
     /** @return day → "chart vs file" for every compared day whose bucket is absent or off by more than 1 Wh */
     private static Map<LocalDate, String> differences(JsonNode chart, ZoneId zone, Map<LocalDate, Double> expected) {
+        return differences(chart, zone, expected, TOLERANCE_WH);
+    }
+
+    private static Map<LocalDate, String> differences(JsonNode chart, ZoneId zone, Map<LocalDate, Double> expected,
+            double toleranceWh) {
         Map<LocalDate, String> out = new TreeMap<>();
         for (Map.Entry<LocalDate, Double> day : expected.entrySet()) {
             double value = bucket(chart, zone, day.getKey());
-            if (Double.isNaN(value) || Math.abs(value - day.getValue()) > TOLERANCE_WH) {
+            if (Double.isNaN(value) || Math.abs(value - day.getValue()) > toleranceWh) {
                 out.put(day.getKey(), value + " vs " + day.getValue());
             }
         }

@@ -5,14 +5,21 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Replays a measured power series, linearly interpolated between samples (also across gaps). Power is reported as
- * measured, negative night-time values included; production is the exact integral of the positive part of the
- * interpolated curve, so the register never decreases. Outside the series the power is 0. Immutable.
+ * Replays a measured power series, linearly interpolated between samples. Power is reported as measured, negative
+ * night-time values included; production is the exact integral of the positive part of the interpolated curve, so
+ * the register never decreases. A step between samples longer than {@value #HOLE_STEPS} times the series' median
+ * step is a hole in the record (a logger outage, rows without a number): there the power is 0 and nothing is
+ * produced, so a replay never creates energy the series does not contain; shorter steps (a missing row or two) are
+ * bridged by the straight line. Outside the series the power is 0. Immutable.
  */
 public final class PowerSeriesSource implements ProductionSource {
 
+    /** A step longer than this many median steps is a hole in the record. */
+    public static final int HOLE_STEPS = 4;
+
     private final long[] timesMs;
     private final double[] watts;
+    private final long holeMs;
 
     /**
      * @param timesMs sample instants, Unix ms, strictly increasing, at least 2
@@ -34,6 +41,17 @@ public final class PowerSeriesSource implements ProductionSource {
         for (int i = 0; i < values.length; i++) {
             watts[i] = values[i] * scale;
         }
+        long[] steps = new long[timesMs.length - 1];
+        for (int i = 1; i < timesMs.length; i++) {
+            steps[i - 1] = timesMs[i] - timesMs[i - 1];
+        }
+        Arrays.sort(steps);
+        this.holeMs = HOLE_STEPS * steps[steps.length / 2];
+    }
+
+    /** @return whether the step after sample {@code i} is a hole in the record */
+    private boolean hole(int i) {
+        return i + 1 < timesMs.length && timesMs[i + 1] - timesMs[i] > holeMs;
     }
 
     @Override
@@ -46,11 +64,10 @@ public final class PowerSeriesSource implements ProductionSource {
             return 0;
         }
         int i = segment(t);
-        if (i == timesMs.length - 1) {
+        if (i == timesMs.length - 1 || t == timesMs[i]) {
             return watts[i];
         }
-        double fraction = (t - timesMs[i]) / (double) (timesMs[i + 1] - timesMs[i]);
-        return watts[i] + (watts[i + 1] - watts[i]) * fraction;
+        return hole(i) ? 0 : interpolated(i, t);
     }
 
     /** Index of the last sample at or before t (t within range). */
@@ -68,10 +85,17 @@ public final class PowerSeriesSource implements ProductionSource {
         while (t < end) {
             int i = segment(t);
             long segmentEnd = Math.min(end, timesMs[i + 1]);
-            mwh += positiveArea(at(t), at(segmentEnd), segmentEnd - t);
+            if (!hole(i)) {
+                mwh += positiveArea(interpolated(i, t), interpolated(i, segmentEnd), segmentEnd - t);
+            }
             t = segmentEnd;
         }
         return mwh;
+    }
+
+    private double interpolated(int i, long t) {
+        double fraction = (t - timesMs[i]) / (double) (timesMs[i + 1] - timesMs[i]);
+        return watts[i] + (watts[i + 1] - watts[i]) * fraction;
     }
 
     /** Integral of max(p, 0) for p linear from a to b over ms milliseconds, in mWh. */

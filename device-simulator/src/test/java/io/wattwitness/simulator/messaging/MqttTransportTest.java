@@ -392,7 +392,12 @@ class MqttTransportTest {
             assertTrue(resent.stream().allMatch(e -> e.fault() == Fault.RESEND));
             backend.ack(device.deviceIdHex(), "{\"boot\":1,\"stored\":[[0,7]],\"refused\":[]}");
             assertTrue(transport.awaitEmpty(device, WAIT));
-            assertEquals(new DeliveryCounters(8, 4, 0, 2, 8, 0, 0, 0, 0, 0), transport.counters(device));
+            DeliveryCounters counters = transport.counters(device);
+            // the first ack may come again after the reconnect (QoS 1: its PUBACK can be lost with the old
+            // connection); the second delivery names nothing left in the outbox and changes nothing
+            assertTrue(counters.unmatchedAcks() <= 1, "at most the first ack redelivered: " + counters);
+            assertEquals(new DeliveryCounters(8, 4, 0, 2 + counters.unmatchedAcks(), 8, 0, counters.unmatchedAcks(),
+                    0, 0, 0), counters);
         }
 
         // a restart (boot 2) sends what boot 1 left unacknowledged before anything new: here nothing is left

@@ -48,6 +48,23 @@ class PowerSeriesSourceTest {
     }
 
     @Test
+    void aHoleInTheRecordProducesNothingAndAMissingRowIsBridged() {
+        // 15-minute rows; a missing row (30 min) is bridged, 3 h without a row (> 4 median steps) is a hole
+        PowerSeriesSource source = new PowerSeriesSource(new long[] {at(0), at(15), at(30), at(60), at(240), at(255)},
+                new double[] {400, 400, 400, 1000, 2000, 2000}, 1);
+        assertEquals(700, source.powerW(T0.plus(Duration.ofMinutes(45))), 1e-9, "bridged");
+        assertEquals(0, source.powerW(T0.plus(Duration.ofMinutes(61))), 1e-9, "in the hole");
+        assertEquals(0, source.powerW(T0.plus(Duration.ofMinutes(239))), 1e-9, "in the hole");
+        assertEquals(1000, source.powerW(T0.plus(Duration.ofMinutes(60))), 1e-9, "the row before the hole");
+        assertEquals(2000, source.powerW(T0.plus(Duration.ofMinutes(240))), 1e-9, "the row after the hole");
+        // 400 W for 30 min (200 Wh) + 400->1000 W over 30 min (350 Wh) + hole (0) + 2000 W for 15 min (500 Wh)
+        assertEquals(1_050_000, source.productionMwh(T0, T0.plus(Duration.ofHours(5))), 1e-6);
+        assertEquals(0, source.productionMwh(T0.plus(Duration.ofMinutes(60)), T0.plus(Duration.ofMinutes(240))),
+                1e-12);
+        assertEquals(4, PowerSeriesSource.HOLE_STEPS);
+    }
+
+    @Test
     void scalesNormalisedValues() {
         PowerSeriesSource source = new PowerSeriesSource(new long[] {at(0), at(60)}, new double[] {0.5, 0.5}, 2000);
         assertEquals(1000, source.powerW(T0.plus(Duration.ofMinutes(30))), 1e-9);

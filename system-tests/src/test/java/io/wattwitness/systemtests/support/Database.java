@@ -13,7 +13,9 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * JDBC access to the end-to-end database (schema of the {@code schema} module, created and migrated by
@@ -181,6 +183,46 @@ public final class Database {
                 while (rows.next()) {
                     out.add(new ConflictRow(rows.getString(1), rows.getLong(2), rows.getLong(3),
                             Hex.encode(rows.getBytes(4))));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param deviceIds device ids (16 hex)
+     * @return the sequence numbers of their readings stored as late (SPEC.md §8), ascending
+     * @throws SQLException on a database error
+     */
+    public List<Long> lateSeqs(Collection<String> deviceIds) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Connection connection = connect();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT seq FROM readings WHERE device_id = ANY (?) AND late ORDER BY seq")) {
+            query.setArray(1, textArray(connection, deviceIds));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    out.add(rows.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param deviceIds device ids (16 hex)
+     * @return how many of their readings carry each register state (glitch, held, excess) query-service wrote
+     * @throws SQLException on a database error
+     */
+    public Map<String, Long> registerStates(Collection<String> deviceIds) throws SQLException {
+        Map<String, Long> out = new TreeMap<>();
+        try (Connection connection = connect();
+                PreparedStatement query = connection.prepareStatement("SELECT register_state, count(*) FROM readings"
+                        + " WHERE device_id = ANY (?) AND register_state IS NOT NULL GROUP BY register_state")) {
+            query.setArray(1, textArray(connection, deviceIds));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    out.put(rows.getString(1), rows.getLong(2));
                 }
             }
         }

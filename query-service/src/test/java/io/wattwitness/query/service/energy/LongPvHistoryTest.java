@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Long real histories of {@code ../shared/data/pv} at the analytics level: each row becomes a reading of a meter
- * whose register counts the row's production (max(0, power) × time to the next row, integer mWh), the readings are
+ * whose register counts the row's production (max(0, power) × time to the next row, integer mWh; nothing across a
+ * step longer than four rows, a hole in the record, as the simulator's replay does), the readings are
  * booked into local days by {@link EnergyBooker} with the installation's capacity, and every day's total is compared
  * with a computation made directly on the file text (split over midnight in proportion to time, capped per
  * interval at the documented capacity ceiling). Skipped with a message when {@code ../shared} is absent.
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.Test;
  * ceiling (capacity × 15 min × 1.25 + 1 Wh) is booked up to the ceiling, the rest held as excess.
  */
 class LongPvHistoryTest {
+
+    /** Four rows of 15 minutes: a longer step between numbers is a hole in the record. */
+    private static final long HOLE_MS = 4 * 900_000;
 
     private static Path shared(String file) {
         Path dir = Path.of(System.getProperty("wattwitness.shared.dir", "../../shared"));
@@ -68,7 +72,10 @@ class LongPvHistoryTest {
             samples.add(EnergySample.ofRegister(ms, register, points.get(i)[1]));
             if (i + 1 < points.size()) {
                 long next = points.get(i + 1)[0];
-                long produced = Math.round(Math.max(0, points.get(i)[1]) * (next - ms) / 3_600_000.0);
+                // a hole in the record (a step longer than four 15-minute rows) counts nothing: the file does not
+                // say what was produced there
+                long produced = next - ms > HOLE_MS ? 0
+                        : Math.round(Math.max(0, points.get(i)[1]) * (next - ms) / 3_600_000.0);
                 register += produced;
                 // independent: the row's energy, capped at the ceiling, split over the local days it spans
                 double counted = Math.min(produced, capacityW <= 0 ? Long.MAX_VALUE
