@@ -74,6 +74,13 @@ public interface QueryConfig {
         /** @return readings re-read before a recomputed range, to restore the register baseline */
         @WithDefault("1h")
         Duration lookback();
+
+        /**
+         * @return how far back a recomputed range may start to reach the baseline of a held or glitch run that
+         *         covers its start (a meter reading 0 all night): a run longer than this is booked from inside it
+         */
+        @WithDefault("24h")
+        Duration heldLookback();
     }
 
     /** Sealing of verified readings into batches. */

@@ -77,6 +77,38 @@ public class EnergySlotRepository {
      * @return the window
      */
     public Uni<Window> window(SqlClient client, long installationId, long fromMs, long toMs) {
+        return window(client, installationId, fromMs, toMs, fromMs);
+    }
+
+    /**
+     * Like {@link #window(SqlClient, long, long, long)}, started earlier when the readings just before
+     * {@code fromMs} are in a held or glitch run: the window then starts at the last reading before {@code fromMs}
+     * that is in neither (the run's baseline, as query-service last wrote the states), searched back to
+     * {@code anchorBoundMs}. Booking from inside such a run would take its low register for the baseline.
+     *
+     * @param client connection or pool
+     * @param installationId installation
+     * @param fromMs range start, Unix ms
+     * @param toMs range end (inclusive), Unix ms
+     * @param anchorBoundMs how far back to look for the run's baseline, Unix ms (&le; fromMs)
+     * @return the window
+     */
+    public Uni<Window> window(SqlClient client, long installationId, long fromMs, long toMs, long anchorBoundMs) {
+        if (anchorBoundMs >= fromMs) {
+            return load(client, installationId, fromMs, toMs);
+        }
+        String anchor = "SELECT timestamp_ms FROM readings WHERE installation_id = $1 AND " + COUNTED
+                + " AND timestamp_ms < $2 AND timestamp_ms >= $3"
+                + " AND (register_state IS NULL OR register_state NOT IN ('held', 'glitch'))"
+                + " ORDER BY timestamp_ms DESC, id DESC LIMIT 1";
+        return client.preparedQuery(anchor).execute(Tuple.of(installationId, fromMs, anchorBoundMs))
+                .chain(rows -> {
+                    long start = rows.size() == 0 ? fromMs : Math.min(fromMs, rows.iterator().next().getLong(0));
+                    return load(client, installationId, start, toMs);
+                });
+    }
+
+    private Uni<Window> load(SqlClient client, long installationId, long fromMs, long toMs) {
         String sql = "SELECT * FROM ("
                 + "(SELECT " + SAMPLE_COLUMNS + " FROM readings WHERE installation_id = $1 AND " + COUNTED
                 + " AND timestamp_ms < $2 ORDER BY timestamp_ms DESC, id DESC LIMIT 1)"

@@ -44,6 +44,7 @@ public class EnergyService {
     private final InstallationService installations;
     private final EnergyBooker booker;
     private final long lookbackMs;
+    private final long heldLookbackMs;
 
     /**
      * @param slots rollup rows
@@ -61,6 +62,7 @@ public class EnergyService {
                 energy.roundingToleranceWh() * 1000, energy.restartNearZeroWh() * 1000, energy.capacityMarginPercent(),
                 1_000));
         this.lookbackMs = energy.lookback().toMillis();
+        this.heldLookbackMs = Math.max(lookbackMs, energy.heldLookback().toMillis());
     }
 
     /** @return the booking rules in use */
@@ -87,7 +89,8 @@ public class EnergyService {
                     long from = around[0] != null ? around[0] : timestampMs;
                     long to = around[1] != null ? around[1] : timestampMs;
                     BucketGrid grid = Slots.covering(from, to);
-                    return slots.window(tx, installationId, grid.startMs() - lookbackMs, grid.endMs())
+                    return slots.window(tx, installationId, grid.startMs() - lookbackMs, grid.endMs(),
+                            grid.startMs() - heldLookbackMs)
                             .chain(window -> {
                                 EnergyBooker.Outcome outcome = booker.book(window.samples(), grid, window.capacityW());
                                 long earliest = outcome.dependsFromMs(from);
@@ -122,7 +125,8 @@ public class EnergyService {
 
     private Uni<Integer> rebuildIn(SqlClient tx, long installationId, long fromMs, long toMs) {
         BucketGrid grid = Slots.covering(fromMs, toMs);
-        return slots.window(tx, installationId, grid.startMs() - lookbackMs, grid.endMs())
+        return slots.window(tx, installationId, grid.startMs() - lookbackMs, grid.endMs(),
+                grid.startMs() - heldLookbackMs)
                 .chain(window -> write(tx, installationId, window, grid,
                         booker.book(window.samples(), grid, window.capacityW())));
     }
@@ -189,7 +193,8 @@ public class EnergyService {
     public Uni<ChartView> chartFromRaw(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
         List<CalendarBucket> buckets = CalendarBuckets.forFrame(frame, zone, end);
         BucketGrid grid = new BucketGrid(CalendarBuckets.bounds(buckets));
-        return slots.window(slots.pool(), installationId, grid.startMs() - lookbackMs, grid.endMs())
+        return slots.window(slots.pool(), installationId, grid.startMs() - lookbackMs, grid.endMs(),
+                grid.startMs() - heldLookbackMs)
                 .map(window -> {
                     booker.book(window.samples(), grid, window.capacityW());
                     List<ChartPoint> points = new ArrayList<>(buckets.size());

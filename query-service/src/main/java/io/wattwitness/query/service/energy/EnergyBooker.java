@@ -15,11 +15,9 @@ import java.util.List;
  *       <ul>
  *         <li>increase: the delta, spread over (ta, tb];</li>
  *         <li>decrease within {@link EnergyPolicy#roundingToleranceMwh()}: 0;</li>
- *         <li>restart flag ({@code REGISTER_RESTARTED}) and below the previous register: the register restarted from
- *             zero, so only b's register is booked (what was produced after the restart), over the last nominal
- *             interval before tb (or, with a known capacity, the time it needs to produce that register, within
- *             (ta, tb]);</li>
- *         <li>any other decrease is <b>held</b>: nothing is booked and the baseline B (register and time of the last
+ *         <li>any other decrease, and any decrease with the restart flag ({@code REGISTER_RESTARTED}: the firmware
+ *             sets it on every drop it sees, so it cannot tell a restart from a glitch), is <b>held</b>: nothing is
+ *             booked and the baseline B (register and time of the last
  *             reading before the drop) is kept until a later reading decides. The held readings form a run as long
  *             as each is at most the previous one or rises above it by more than the capacity ceiling of the time
  *             between them (a rise the meter could not have produced). The run ends with the first reading that
@@ -27,13 +25,19 @@ import java.util.List;
  *               <li>is back to at least B − rounding tolerance: a <b>glitch</b>. The held readings are
  *                   {@link RegisterState#GLITCH}, no energy is booked for the drop or the jump back, and the register
  *                   increase over B (if any) is spread over (tB, t];</li>
- *               <li>counts up from the held level (above the last held reading, within the ceiling), or carries the restart flag, or has no
- *                   register: a true drop. The held readings are booked as they would have been without holding: a
- *                   drop to at most {@link EnergyPolicy#restartNearZeroMwh()} and at most half the previous register
- *                   is a restart (its register booked over the last nominal interval before it, or the time the capacity
- *                   needs to produce it when longer), any other drop a
+ *               <li>counts up from the held level (above the last held reading, within the ceiling), or carries the
+ *                   restart flag, or has no register: a true drop. The held readings are booked as they would have
+ *                   been without holding: a flagged drop, or a drop to at most {@link EnergyPolicy#restartNearZeroMwh()}
+ *                   and at most half the previous register, is a restart (its register booked over the last nominal
+ *                   interval before it, or the time the capacity needs to produce it when longer), any other drop a
  *                   rollback (0, new baseline); then the deciding reading is booked normally.</li>
  *             </ul>
+ *             After a drop decided as real, the level before it is remembered until the register is back above it.
+ *             With a known capacity, a later rise the meter could not have produced that brings the register back to
+ *             at most that level (plus what the capacity allows since) undoes the drop: the readings since the drop
+ *             become {@link RegisterState#GLITCH} and only the register's rise over the old level, less what was
+ *             booked since the drop, is booked (a meter that rebooted and came back a little below its old level
+ *             books nothing for the jump).
  *             A run still open at the last sample stays {@link RegisterState#HELD}: nothing booked for it yet.</li>
  *       </ul>
  *   </li>
@@ -112,6 +116,12 @@ public final class EnergyBooker {
         private final List<Integer> heldIndex = new ArrayList<>();
         private final List<EnergySample> held = new ArrayList<>();
         private boolean heldGap;
+        /** the register before the last decided drop (restart or rollback), or -1 once the register passed it */
+        private long preDropMwh = -1;
+        private long preDropMs;
+        /** energy booked since that drop, and the readings booked since it */
+        private long bookedSinceDrop;
+        private final List<Integer> sinceDrop = new ArrayList<>();
         private int restarts;
         private int rollbacks;
         private int glitches;
@@ -220,17 +230,29 @@ public final class EnergyBooker {
             if (sample.hasRegister() && previous.hasRegister() && hasBaseline) {
                 long current = sample.energyMwh();
                 long delta = current - baseline;
-                if (sample.registerRestarted() && current < baseline) {
-                    restart(index, ta, tb, current, gap);
-                } else if (delta >= 0) {
+                if (delta >= 0) {
+                    if (jumpBack(index, ta, tb, current, gap)) {
+                        previous = sample;
+                        return;
+                    }
+                    bookedSinceDrop += Math.min(delta, policy.ceilingMwh(capacityW, tb - ta));
                     baseline = current;
                     bookCapped(index, ta, tb, ta, delta, gap);
-                } else if (-delta > policy.roundingToleranceMwh()) {
+                } else if (sample.registerRestarted() || -delta > policy.roundingToleranceMwh()) {
+                    // a drop, flagged or not: the firmware flags every drop it sees, so the flag alone does not
+                    // tell a restart from a glitch; the next reading decides
                     if (mayHold) {
                         hold(index, sample);
                         return;
                     }
-                    if (current <= policy.restartNearZeroMwh() && current <= baseline / 2) {
+                    // remembered until the register is back above it: a later jump back to it is no production
+                    preDropMwh = baseline;
+                    preDropMs = ta;
+                    bookedSinceDrop = 0;
+                    sinceDrop.clear();
+                    sinceDrop.add(index);
+                    if (sample.registerRestarted()
+                            || current <= policy.restartNearZeroMwh() && current <= baseline / 2) {
                         restart(index, ta, tb, current, gap);
                     } else {
                         rollbacks++;
@@ -251,9 +273,47 @@ public final class EnergyBooker {
             previous = sample;
         }
 
+        /**
+         * After a decided drop, a rise the meter could not have produced in (ta, tb] that brings the register back
+         * towards its level before the drop is the drop undone, not production: the readings since the drop are
+         * {@link RegisterState#GLITCH} and only what the register now holds above that level, less what was booked
+         * since the drop, is booked. Needs a capacity (without one every rise is possible).
+         *
+         * @return whether the step was such a jump back (and is booked)
+         */
+        private boolean jumpBack(int index, long ta, long tb, long current, boolean gap) {
+            if (preDropMwh < 0) {
+                return false;
+            }
+            if (current - baseline <= policy.ceilingMwh(capacityW, tb - ta)) {
+                if (current >= preDropMwh) {
+                    preDropMwh = -1;
+                } else {
+                    sinceDrop.add(index);
+                }
+                return false;
+            }
+            if (current > preDropMwh + policy.ceilingMwh(capacityW, tb - preDropMs)) {
+                return false;
+            }
+            glitches++;
+            for (int h : sinceDrop) {
+                states[h] = RegisterState.GLITCH;
+            }
+            long owed = current - preDropMwh - bookedSinceDrop;
+            baseline = current;
+            preDropMwh = -1;
+            sinceDrop.clear();
+            if (owed > 0) {
+                bookCapped(index, ta, tb, ta, owed, gap);
+            }
+            return true;
+        }
+
         private void restart(int index, long ta, long tb, long current, boolean gap) {
             restarts++;
             baseline = current;
+            bookedSinceDrop = Math.min(current, policy.ceilingMwh(capacityW, tb - ta));
             // over the last nominal interval, or the time the capacity needs to produce it if longer
             long window = policy.expectedIntervalMs();
             if (capacityW > 0) {

@@ -75,6 +75,54 @@ class RegisterGlitchTest {
     }
 
     @Test
+    void aFlaggedDropThatReturnsIsAGlitchToo() {
+        // the firmware sets REGISTER_RESTARTED on every drop it sees: 3,737 Wh, a flagged 0, 3,746 Wh again
+        List<EnergySample> samples = List.of(wh(T0, 3_737),
+                EnergySample.ofReading(T0 + 3_000, 0, 0, ReadingFlags.REGISTER_RESTARTED), wh(T0 + 13_000, 3_746));
+        for (long capacity : new long[] {0, CAPACITY_W}) {
+            BucketGrid grid = Slots.covering(T0, T0 + 13_000);
+            EnergyBooker.Outcome outcome = booker.book(samples, grid, capacity);
+            assertEquals(9_000, grid.totalMwh(), "capacity " + capacity);
+            assertEquals(1, outcome.glitches());
+            assertEquals(0, outcome.restarts());
+            assertEquals(Arrays.asList(null, G, null), outcome.states());
+        }
+    }
+
+    @Test
+    void aLowRegisterThatCountsUpThenJumpsBackIsAGlitch() {
+        // 3,737 Wh, then 5 and 6 Wh (a low register counting on: decided as a restart), then 3,746 Wh ten seconds
+        // later, which 4.2 kW cannot produce: the drop is undone, 9 Wh in all (5 + 1 booked, 3 for the jump)
+        List<EnergySample> samples = List.of(wh(T0, 3_737), wh(T0 + 10_000, 5), wh(T0 + 20_000, 6),
+                wh(T0 + 30_000, 3_746), wh(T0 + 40_000, 3_750));
+        BucketGrid grid = Slots.covering(T0, T0 + 40_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, CAPACITY_W);
+        assertEquals(9_000 + 4_000, grid.totalMwh());
+        assertEquals(0, outcome.excessMwh());
+        assertEquals(1, outcome.glitches());
+        assertEquals(Arrays.asList(null, G, G, null, null), outcome.states());
+    }
+
+    @Test
+    void aMeterBackSlightlyBelowItsOldLevelBooksNothingForTheJump() {
+        // a reboot reads 0, then the meter is back at 3,720 Wh (it lost 17 Wh of unsaved counts) and counts on
+        List<EnergySample> samples = List.of(wh(T0, 3_737), wh(T0 + 10_000, 0), wh(T0 + 20_000, 3_720),
+                wh(T0 + 30_000, 3_725));
+        BucketGrid grid = Slots.covering(T0, T0 + 30_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, CAPACITY_W);
+        assertEquals(5_000, grid.totalMwh());
+        assertEquals(0, outcome.excessMwh());
+        assertEquals(Arrays.asList(null, G, null, null), outcome.states());
+        // the register later passes its old level by counting: no jump back is looked for any more
+        List<EnergySample> longer = List.of(wh(T0, 3_737), wh(T0 + 10_000, 0), wh(T0 + 20_000, 10),
+                wh(T0 + 3_600_000, 3_800), wh(T0 + 3_610_000, 3_810));
+        BucketGrid hour = Slots.covering(T0, T0 + 3_610_000);
+        EnergyBooker.Outcome counted = booker.book(longer, hour, CAPACITY_W);
+        assertEquals(3_810_000, hour.totalMwh(), "a true restart: 0, then 3,810 Wh produced within the capacity");
+        assertEquals(0, counted.glitches());
+    }
+
+    @Test
     void flaggedRestartRightAfterAGlitchIsBooked() {
         List<EnergySample> samples = List.of(wh(T0, 3_737), wh(T0 + 3_000, 0), wh(T0 + 13_000, 3_746),
                 EnergySample.ofReading(T0 + 23_000, 0, 0, ReadingFlags.REGISTER_RESTARTED),
@@ -147,13 +195,20 @@ class RegisterGlitchTest {
     @Test
     void restartRegisterIsCappedByTheTimeSinceThePreviousReading() {
         // the register restarted and already shows 40 Wh ten seconds later: at most 15.583 Wh of it can be real
-        List<EnergySample> samples = List.of(wh(T0, 2_000_000),
+        List<EnergySample> flaggedOnly = List.of(wh(T0, 2_000_000),
                 EnergySample.ofReading(T0 + 10_000, 40_000, 0, ReadingFlags.REGISTER_RESTARTED));
-        BucketGrid grid = Slots.covering(T0, T0 + 10_000);
+        BucketGrid undecided = Slots.covering(T0, T0 + 10_000);
+        EnergyBooker.Outcome held = booker.book(flaggedOnly, undecided, CAPACITY_W);
+        assertEquals(0, undecided.totalMwh(), "a flagged drop is held until the next reading decides it");
+        assertEquals(Arrays.asList(null, RegisterState.HELD), held.states());
+        // the next reading counts on from the low level: a true restart
+        List<EnergySample> samples = List.of(flaggedOnly.get(0), flaggedOnly.get(1), wh(T0 + 20_000, 41));
+        BucketGrid grid = Slots.covering(T0, T0 + 20_000);
         EnergyBooker.Outcome outcome = booker.book(samples, grid, CAPACITY_W);
-        assertEquals(15_583, grid.totalMwh());
+        assertEquals(15_583 + 1_000, grid.totalMwh());
         assertEquals(24_417, outcome.excessMwh());
         assertEquals(1, outcome.restarts());
+        assertEquals(Arrays.asList(null, RegisterState.EXCESS, null), outcome.states());
     }
 
     @Test
