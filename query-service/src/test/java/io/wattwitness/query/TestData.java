@@ -78,11 +78,26 @@ public final class TestData {
      * @return the installation
      */
     public static Device installation(String timezone) {
+        return installation(timezone, 4200);
+    }
+
+    /**
+     * Registers a new installation with a fresh key and a given capacity.
+     *
+     * @param timezone IANA zone
+     * @param capacityW nameplate capacity in W, or null for none
+     * @return the installation
+     */
+    public static Device installation(String timezone, Integer capacityW) {
         DeviceSigner signer = DeviceSigner.generate(RANDOM);
         String mac = randomMac();
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "Test roof " + mac, "shelly_mac", mac,
+                "public_key", signer.publicKey().hex(), "timezone", timezone, "latitude", 50.85, "longitude", 4.35));
+        if (capacityW != null) {
+            body.put("capacity_w", capacityW);
+        }
         long id = given().header("Authorization", OPERATOR).contentType(ContentType.JSON)
-                .body(Map.of("name", "Test roof " + mac, "shelly_mac", mac, "public_key", signer.publicKey().hex(),
-                        "timezone", timezone, "latitude", 50.85, "longitude", 4.35, "capacity_w", 4200))
+                .body(body)
                 .post("/api/v1/installations/")
                 .then().statusCode(201).extract().jsonPath().getLong("id");
         return new Device(id, signer, mac);

@@ -54,6 +54,25 @@ public class EnergySlotRepository {
     }
 
     /**
+     * Where a register that stood below its high-water mark is back at it: the reading time of the first counted
+     * reading after an instant whose register is at least the mark, or of the installation's last counted reading
+     * when none is.
+     *
+     * @param client connection or pool
+     * @param installationId installation
+     * @param afterMs the instant, Unix ms
+     * @param markMwh the high-water mark, mWh
+     * @return Unix ms, at least {@code afterMs}
+     */
+    public Uni<Long> backAtMark(SqlClient client, long installationId, long afterMs, long markMwh) {
+        return client.preparedQuery("SELECT coalesce((SELECT min(timestamp_ms) FROM readings WHERE installation_id = $1"
+                + " AND " + COUNTED + " AND timestamp_ms > $2 AND energy_mwh >= $3), (SELECT max(timestamp_ms) FROM readings"
+                + " WHERE installation_id = $1 AND " + COUNTED + " AND timestamp_ms > $2), $2)")
+                .execute(Tuple.of(installationId, afterMs, markMwh))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
      * Counted readings with a reading time in [fromMs, toMs], plus the last one before and the first one after,
      * in time order (ties by id).
      *

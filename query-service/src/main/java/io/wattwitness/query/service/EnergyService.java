@@ -76,7 +76,9 @@ public class EnergyService {
      * The range is the one between the reading's counted neighbours, widened back to the reading before a held
      * register drop that reaches it (the reading may decide that drop, glitch or restart, which changes the energy
      * booked from the reading before the drop on), and forward to the reading that decides a held run starting
-     * in the range (the reading may change that run's baseline).
+     * in the range (the reading may change that run's baseline) or to the first reading back at a high-water mark
+     * the range holds (a late reading above the register that follows it raises the mark every later booking until
+     * then is measured from).
      *
      * @param installationId the reading's installation
      * @param timestampMs its reading time, Unix ms
@@ -100,9 +102,15 @@ public class EnergyService {
                                 if (earliest >= grid.startMs() && latest < grid.endMs()) {
                                     return write(tx, installationId, window, grid, outcome);
                                 }
-                                Log.debugf("installation %d: held register drop, rebuilding %d..%d",
-                                        (Object) installationId, earliest, latest);
-                                return rebuildIn(tx, installationId, Math.min(from, earliest), Math.max(to, latest));
+                                Uni<Long> until = outcome.markOpenAt(to)
+                                        ? slots.backAtMark(tx, installationId, lastMs, outcome.openMarkMwh())
+                                                .map(back -> Math.max(latest, back))
+                                        : Uni.createFrom().item(latest);
+                                return until.chain(end -> {
+                                    Log.debugf("installation %d: held register drop or high-water mark, rebuilding %d..%d",
+                                            (Object) installationId, earliest, end);
+                                    return rebuildIn(tx, installationId, Math.min(from, earliest), Math.max(to, end));
+                                });
                             });
                 }))
                 .invoke(written -> Log.debugf("installation %d: %d rollup slots rebuilt around %d", (Object) installationId,

@@ -242,4 +242,76 @@ class RegisterGlitchApiTest {
                 == 5.0 && Objects.equals(states(device), expected));
         assertEveryFrame(device, end, 5.0, TimeFrame.DAY);
     }
+
+    @Test
+    void aLateReadingAboveTheRegisterThatFollowsItIsBookedOnce() {
+        // 1,000 Wh at 12:09:40, 1,002 Wh at 12:09:59, 1,010 Wh at 12:10:10; then the reading of 12:09:50 arrives
+        // late with 1,008 Wh: the 1,002 Wh after it is a decrease within rounding, so the mark the 12:10 reading is
+        // measured from rises to 1,008 Wh, and the 12:10 bucket must be rebooked with it (10 Wh in all, not 15.45)
+        Device device = TestData.installation("Europe/Brussels");
+        send(device, 0, at(20, 12, 9, 40), 1_000);
+        send(device, 2, at(20, 12, 9, 59), 1_002);
+        send(device, 3, at(20, 12, 10, 10), 1_010);
+        Instant end = Instant.ofEpochMilli(at(20, 12, 15, 0));
+        awaitTotal(device, end, 10.0, Arrays.asList(null, null, null));
+        send(device, 1, at(20, 12, 9, 50), 1_008);
+        TestData.await("the late reading booked", 60,
+                () -> chart(device, "hour", end).getDouble("data_points[4].value") > 8.0);
+        JsonPath hour = chart(device, "hour", end);
+        assertEquals("12:00", hour.getString("data_points[4].label"));
+        assertEquals(8.181, hour.getDouble("data_points[4].value"), 1e-9);
+        assertEquals(1.819, hour.getDouble("data_points[5].value"), 1e-9);
+        assertEveryFrame(device, end, 10.0);
+    }
+
+    @Test
+    void aLateReadingAboveEveryRegisterUntilALaterSlotRebooksUpToTheReadingBackAtIt() {
+        // as above, but the register stays below the late 1,008 Wh for two more readings, the last in a later slot
+        // than anything the late reading's neighbours reach: 1,004 Wh at 12:14:59, 1,010 Wh at 12:15:10
+        Device device = TestData.installation("Europe/Brussels");
+        send(device, 0, at(23, 12, 9, 40), 1_000);
+        send(device, 2, at(23, 12, 9, 59), 1_002);
+        send(device, 3, at(23, 12, 14, 59), 1_004);
+        send(device, 4, at(23, 12, 15, 10), 1_010);
+        Instant end = Instant.ofEpochMilli(at(23, 12, 25, 0));
+        awaitTotal(device, end, 10.0, Arrays.asList(null, null, null, null));
+        send(device, 1, at(23, 12, 9, 50), 1_008);
+        TestData.await("the late reading booked", 60,
+                () -> chart(device, "hour", end).getDouble("data_points[3].value") >= 8.0);
+        JsonPath hour = chart(device, "hour", end);
+        assertEquals("12:00", hour.getString("data_points[3].label"));
+        assertEquals(2.0, hour.getDouble("data_points[4].value"), 1e-9, "12:10: 1,010 Wh over the 1,008 Wh mark");
+        assertEveryFrame(device, end, 10.0);
+    }
+
+    @Test
+    void withoutACapacityTheMetersOwnPowerTellsAStaleValueFromCountingUp() {
+        // no capacity registered; the meter reports 3 kW throughout: 3,737 Wh, 0 Wh, a stale 2,000 Wh (2 kWh in
+        // 10 s is far beyond what 3 kW produces), then 3,745 Wh: a glitch of two readings, 8 Wh
+        Device device = TestData.installation("Europe/Brussels", null);
+        long t = at(21, 12, 0, 5);
+        long[] registers = {3_737, 0, 2_000, 3_745};
+        for (int i = 0; i < registers.length; i++) {
+            TestData.verified(device, i, t + i * 10_000L, 3_000_000, registers[i] * 1000);
+        }
+        Instant end = Instant.ofEpochMilli(at(21, 12, 15, 0));
+        awaitTotal(device, end, 8.0, Arrays.asList(null, "glitch", "glitch", null));
+        assertEveryFrame(device, end, 8.0);
+    }
+
+    @Test
+    void aFlaggedRestartOfASmallRegisterIsARestart() {
+        // a new meter at 5 Wh restarts (flagged 0 Wh), then counts 3 and 6 Wh: 6 Wh since the restart, not 1 Wh
+        Device device = TestData.installation("Europe/Brussels");
+        long t = at(22, 12, 0, 5);
+        send(device, 0, t, 5);
+        long id = TestData.storeReading(device, 1, 1, t + 10_000, 0, 0, 1 | ReadingFlags.REGISTER_RESTARTED,
+                "verified");
+        TestData.publishVerified(device, id, 1, 1, t + 10_000, 0, 0, "verified");
+        send(device, 2, t + 20_000, 3);
+        send(device, 3, t + 30_000, 6);
+        Instant end = Instant.ofEpochMilli(at(22, 12, 15, 0));
+        awaitTotal(device, end, 6.0, Arrays.asList(null, null, null, null));
+        assertEveryFrame(device, end, 6.0);
+    }
 }

@@ -19,8 +19,11 @@ import java.util.List;
  *             sets it on every drop it sees, so it cannot tell a restart from a glitch), is <b>held</b>: nothing is
  *             booked and the baseline B (register and time of the last
  *             reading before the drop) is kept until a later reading decides. The held readings form a run as long
- *             as each is at most the previous one or rises above it by more than the capacity ceiling of the time
- *             between them (a rise the meter could not have produced). The run ends with the first reading that
+ *             as each is at most the previous one or rises above it by more than
+ *             {@link EnergyPolicy#plausibleRiseMwh} allows since the held level was reached (the capacity ceiling, or
+ *             without a capacity a bound from the meter's own active power: a rise the meter could not have
+ *             produced). A drop that stays within the rounding tolerance (a flagged drop of a register under it)
+ *             ends as a glitch only on a full return or an impossible rise. The run ends with the first reading that
  *             <ul>
  *               <li>is back to at least B − rounding tolerance: a <b>glitch</b>. The held readings are
  *                   {@link RegisterState#GLITCH}, no energy is booked for the drop or the jump back, and the register
@@ -106,6 +109,12 @@ public final class EnergyBooker {
         private final long capacityW;
         private final RegisterState[] states;
         private final List<long[]> heldRuns = new ArrayList<>();
+        /** every stretch in which the high-water mark stayed above the register: {time the mark was set, time of
+         *  the reading back at it}, Unix ms */
+        private final List<long[]> markRuns = new ArrayList<>();
+        /** time of the reading that set the baseline, and the start of the open mark run or -1 */
+        private long baselineMs;
+        private long markFromMs = -1;
         /** the last sample seen (for gaps and power) */
         private EnergySample last;
         /** the last sample that is not held: the pair partner of the register rules */
@@ -116,6 +125,10 @@ public final class EnergyBooker {
         private final List<Integer> heldIndex = new ArrayList<>();
         private final List<EnergySample> held = new ArrayList<>();
         private boolean heldGap;
+        /** the highest active power reported around the open held run, mW */
+        private long heldPeakMw;
+        /** since when the last held reading's register has stood at its value, Unix ms */
+        private long heldLevelSinceMs;
         /** the register before the last decided drop (restart or rollback), or -1 once the register passed it */
         private long preDropMwh = -1;
         private long preDropMs;
@@ -158,8 +171,15 @@ public final class EnergyBooker {
 
         private void decide(int index, EnergySample sample) {
             EnergySample lastHeld = held.get(held.size() - 1);
-            if (sample.hasRegister() && !sample.registerRestarted()
-                    && sample.energyMwh() >= baseline - policy.roundingToleranceMwh()) {
+            long tolerance = policy.roundingToleranceMwh();
+            long rise = sample.hasRegister() ? sample.energyMwh() - lastHeld.energyMwh() : 0;
+            boolean impossibleRise = rise > policy.plausibleRiseMwh(capacityW,
+                    sample.timestampMs() - heldLevelSinceMs, Math.max(heldPeakMw, sample.powerMw()));
+            // a drop that stayed within the rounding tolerance (a flagged drop of a small register) cannot tell a
+            // return from counting up by the tolerance: only a full return or an impossible rise is a glitch
+            boolean dropWithinTolerance = lastHeld.energyMwh() >= baseline - tolerance;
+            if (sample.hasRegister() && !sample.registerRestarted() && sample.energyMwh() >= baseline - tolerance
+                    && (!dropWithinTolerance || sample.energyMwh() >= baseline || impossibleRise)) {
                 // back to about the level before the drop: a glitch
                 glitches++;
                 for (int h : heldIndex) {
@@ -171,15 +191,13 @@ public final class EnergyBooker {
                 boolean gap = heldGap || sample.timestampMs() - from > policy.gapLimitMs();
                 clearHeld();
                 if (delta > 0) {
-                    baseline = sample.energyMwh();
+                    setBaseline(sample);
                     bookCapped(index, from, sample.timestampMs(), from, delta, gap);
                 }
                 previous = sample;
                 return;
             }
-            if (sample.hasRegister() && !sample.registerRestarted() && (sample.energyMwh() <= lastHeld.energyMwh()
-                    || sample.energyMwh() - lastHeld.energyMwh() > policy.ceilingMwh(capacityW,
-                            sample.timestampMs() - lastHeld.timestampMs()))) {
+            if (sample.hasRegister() && !sample.registerRestarted() && (rise <= 0 || impossibleRise)) {
                 // still low, or a rise the meter could not have produced since the last held reading
                 hold(index, sample);
                 return;
@@ -198,7 +216,12 @@ public final class EnergyBooker {
         private void hold(int index, EnergySample sample) {
             if (held.isEmpty()) {
                 heldRuns.add(new long[] {previous.timestampMs(), sample.timestampMs()});
+                heldPeakMw = previous.powerMw();
             }
+            if (held.isEmpty() || !sample.energyMwh().equals(held.get(held.size() - 1).energyMwh())) {
+                heldLevelSinceMs = sample.timestampMs();
+            }
+            heldPeakMw = Math.max(heldPeakMw, sample.powerMw());
             heldIndex.add(index);
             held.add(sample);
             heldRuns.get(heldRuns.size() - 1)[1] = sample.timestampMs();
@@ -219,7 +242,7 @@ public final class EnergyBooker {
             if (previous == null) {
                 previous = sample;
                 if (sample.hasRegister()) {
-                    baseline = sample.energyMwh();
+                    setBaseline(sample);
                     hasBaseline = true;
                 }
                 return;
@@ -231,12 +254,12 @@ public final class EnergyBooker {
                 long current = sample.energyMwh();
                 long delta = current - baseline;
                 if (delta >= 0) {
-                    if (jumpBack(index, ta, tb, current, gap)) {
+                    if (jumpBack(index, sample, ta, tb, current, gap)) {
                         previous = sample;
                         return;
                     }
                     bookedSinceDrop += Math.min(delta, policy.ceilingMwh(capacityW, tb - ta));
-                    baseline = current;
+                    setBaseline(sample);
                     bookCapped(index, ta, tb, ta, delta, gap);
                 } else if (sample.registerRestarted() || -delta > policy.roundingToleranceMwh()) {
                     // a drop, flagged or not: the firmware flags every drop it sees, so the flag alone does not
@@ -253,24 +276,37 @@ public final class EnergyBooker {
                     sinceDrop.add(index);
                     if (sample.registerRestarted()
                             || current <= policy.restartNearZeroMwh() && current <= baseline / 2) {
-                        restart(index, ta, tb, current, gap);
+                        restart(index, sample, ta, tb, current, gap);
                     } else {
                         rollbacks++;
-                        baseline = current;
+                        setBaseline(sample);
                     }
+                } else if (markFromMs < 0) {
+                    // a decrease within rounding books nothing and keeps the high-water mark: every booking up to
+                    // the reading back at it depends on the reading that set it
+                    markFromMs = baselineMs;
                 }
-                // a decrease within rounding books nothing and keeps the high-water mark
             } else {
                 if (!gap) {
                     long energy = trapezoidMwh(previous.powerMw(), sample.powerMw(), tb - ta);
                     grid.spread(ta, tb, energy, true);
                 }
                 if (sample.hasRegister()) {
-                    baseline = sample.energyMwh();
+                    setBaseline(sample);
                     hasBaseline = true;
                 }
             }
             previous = sample;
+        }
+
+        /** Takes a sample's register as the baseline, ending an open mark run. */
+        private void setBaseline(EnergySample sample) {
+            baseline = sample.energyMwh();
+            baselineMs = sample.timestampMs();
+            if (markFromMs >= 0) {
+                markRuns.add(new long[] {markFromMs, sample.timestampMs()});
+                markFromMs = -1;
+            }
         }
 
         /**
@@ -281,7 +317,7 @@ public final class EnergyBooker {
          *
          * @return whether the step was such a jump back (and is booked)
          */
-        private boolean jumpBack(int index, long ta, long tb, long current, boolean gap) {
+        private boolean jumpBack(int index, EnergySample sample, long ta, long tb, long current, boolean gap) {
             if (preDropMwh < 0) {
                 return false;
             }
@@ -293,7 +329,8 @@ public final class EnergyBooker {
                 }
                 return false;
             }
-            if (current > preDropMwh + policy.ceilingMwh(capacityW, tb - preDropMs)) {
+            long since = policy.ceilingMwh(capacityW, tb - preDropMs);
+            if (current > preDropMwh && current - preDropMwh > since) {
                 return false;
             }
             glitches++;
@@ -301,7 +338,7 @@ public final class EnergyBooker {
                 states[h] = RegisterState.GLITCH;
             }
             long owed = current - preDropMwh - bookedSinceDrop;
-            baseline = current;
+            setBaseline(sample);
             preDropMwh = -1;
             sinceDrop.clear();
             if (owed > 0) {
@@ -310,9 +347,9 @@ public final class EnergyBooker {
             return true;
         }
 
-        private void restart(int index, long ta, long tb, long current, boolean gap) {
+        private void restart(int index, EnergySample sample, long ta, long tb, long current, boolean gap) {
             restarts++;
-            baseline = current;
+            setBaseline(sample);
             bookedSinceDrop = Math.min(current, policy.ceilingMwh(capacityW, tb - ta));
             // over the last nominal interval, or the time the capacity needs to produce it if longer
             long window = policy.expectedIntervalMs();
@@ -343,11 +380,15 @@ public final class EnergyBooker {
                 // still open: any later reading may decide it
                 heldRuns.get(heldRuns.size() - 1)[1] = Long.MAX_VALUE;
             }
+            if (markFromMs >= 0) {
+                markRuns.add(new long[] {markFromMs, Long.MAX_VALUE});
+            }
         }
 
         Outcome outcome() {
             return new Outcome(restarts, rollbacks, glitches, excessMwh,
-                    Collections.unmodifiableList(Arrays.asList(states.clone())), List.copyOf(heldRuns));
+                    Collections.unmodifiableList(Arrays.asList(states.clone())), List.copyOf(heldRuns),
+                    List.copyOf(markRuns), markFromMs >= 0 ? baseline : -1);
         }
     }
 
@@ -365,9 +406,24 @@ public final class EnergyBooker {
      * @param heldRuns every held run as {time of the last reading before the drop, time of the reading that decided
      *        it ({@link Long#MAX_VALUE} when still open)}, Unix ms: the bookings from the first instant on depend
      *        on readings up to the second
+     * @param markRuns every stretch in which the register stood below the high-water mark (a decrease within the
+     *        rounding tolerance) as {time of the reading that set the mark, time of the first reading back at it
+     *        ({@link Long#MAX_VALUE} when none yet)}, Unix ms: the bookings in it depend on the reading that set it
+     * @param openMarkMwh the high-water mark of a stretch still open at the last sample, mWh, or -1
      */
     public record Outcome(int restarts, int rollbacks, int glitches, long excessMwh, List<RegisterState> states,
-            List<long[]> heldRuns) {
+            List<long[]> heldRuns, List<long[]> markRuns, long openMarkMwh) {
+
+        /**
+         * Whether the bookings after the last sample may still depend on a reading at or before a given time: a
+         * stretch below the high-water mark that started at or before it is still open.
+         *
+         * @param ms Unix ms
+         * @return true when such a stretch is open
+         */
+        public boolean markOpenAt(long ms) {
+            return markRuns.stream().anyMatch(run -> run[0] <= ms && run[1] == Long.MAX_VALUE);
+        }
 
         /**
          * The earliest instant whose booking depends on readings at or after a given time: the start of a held run
@@ -387,9 +443,9 @@ public final class EnergyBooker {
         }
 
         /**
-         * The latest instant whose booking depends on readings at or before a given time: the end of a held run
-         * that starts at or before it (its deciding reading, or the last sample time when still open), else the time
-         * itself.
+         * The latest instant whose booking depends on readings at or before a given time: the end of a held run or
+         * of a stretch below the high-water mark that starts at or before it (its deciding reading, or the last
+         * sample time when still open), else the time itself.
          *
          * @param ms Unix ms
          * @param lastSampleMs time of the last booked sample, Unix ms (the end of a run still open)
@@ -397,9 +453,11 @@ public final class EnergyBooker {
          */
         public long dependsUntilMs(long ms, long lastSampleMs) {
             long latest = ms;
-            for (long[] run : heldRuns) {
-                if (run[0] <= ms) {
-                    latest = Math.max(latest, run[1] == Long.MAX_VALUE ? lastSampleMs : run[1]);
+            for (List<long[]> runs : List.of(heldRuns, markRuns)) {
+                for (long[] run : runs) {
+                    if (run[0] <= ms) {
+                        latest = Math.max(latest, run[1] == Long.MAX_VALUE ? lastSampleMs : run[1]);
+                    }
                 }
             }
             return latest;

@@ -27,6 +27,12 @@ public record EnergyPolicy(long expectedIntervalMs, int gapIntervals, long round
     public static final EnergyPolicy DEFAULT = new EnergyPolicy(10_000, 3, 10_000, 1_000_000);
 
     /**
+     * Without a capacity, how many times the reported active power a register may rise by
+     * ({@link #plausibleRiseMwh(long, long, long)}).
+     */
+    public static final int POWER_BOUND_FACTOR = 2;
+
+    /**
      * @throws IllegalArgumentException when a value is not positive (tolerances and margins may be 0)
      */
     public EnergyPolicy {
@@ -72,6 +78,39 @@ public record EnergyPolicy(long expectedIntervalMs, int gapIntervals, long round
                 .divide(BigInteger.valueOf(360_000L));
         return mwh.add(BigInteger.valueOf(capacitySlackMwh)).min(BigInteger.valueOf(Long.MAX_VALUE))
                 .longValue();
+    }
+
+    /**
+     * How far a register may rise over an interval before the rise is one the meter could not have produced; used to
+     * tell a register that jumps back to its old level from one that counts up after a drop.
+     * <ul>
+     *   <li>With a known capacity: {@link #ceilingMwh(long, long)}.</li>
+     *   <li>Without one, over an interval no longer than {@link #gapLimitMs()}: the meter's own active power bounds it,
+     *       {@value #POWER_BOUND_FACTOR} × the highest active power reported around the interval × duration, with the
+     *       ceiling's margin and slack (a power reading is a snapshot, so the factor leaves room for a cloud edge).</li>
+     *   <li>Without a capacity, across a gap, or when no reading around the interval reports a positive power (an
+     *       energy-only source, or the night): no bound ({@link Long#MAX_VALUE}).</li>
+     * </ul>
+     *
+     * @param capacityW nameplate capacity, W; 0 or less when unknown
+     * @param durationMs interval length, ms
+     * @param peakPowerMw the highest active power reported by the readings around the interval, mW (negative counts
+     *        as 0)
+     * @return the largest plausible rise, mWh
+     */
+    public long plausibleRiseMwh(long capacityW, long durationMs, long peakPowerMw) {
+        if (capacityW > 0) {
+            return ceilingMwh(capacityW, durationMs);
+        }
+        if (durationMs > gapLimitMs() || peakPowerMw <= 0) {
+            return Long.MAX_VALUE;
+        }
+        // factor × mW × ms / 3,600,000 = mWh; × (100 + margin) / 100
+        BigInteger mwh = BigInteger.valueOf(POWER_BOUND_FACTOR).multiply(BigInteger.valueOf(peakPowerMw))
+                .multiply(BigInteger.valueOf(Math.max(0, durationMs)))
+                .multiply(BigInteger.valueOf(100L + capacityMarginPercent))
+                .divide(BigInteger.valueOf(360_000_000L));
+        return mwh.add(BigInteger.valueOf(capacitySlackMwh)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
     }
 
     /**

@@ -23,14 +23,14 @@ class EnergyBookerTest {
 
     @Test
     void restartAtZeroBooksOnlyWhatFollows() {
-        // 1,523.40 kWh, the meter loses power and restarts at 0.00 kWh, then 0.10 kWh
+        // 1,523.40 kWh, the meter loses power and restarts at 0.00 kWh, then 1.4 Wh (10 s at 500 W)
         List<EnergySample> samples = List.of(
                 EnergySample.ofRegister(T0, 1_523_400_000L, 500_000),
                 EnergySample.ofRegister(T0 + 10_000, 0, 500_000),
-                EnergySample.ofRegister(T0 + 20_000, 100_000, 500_000));
+                EnergySample.ofRegister(T0 + 20_000, 1_400, 500_000));
         BucketGrid grid = Slots.covering(T0, T0 + 20_000);
         EnergyBooker.Outcome outcome = booker.book(samples, grid);
-        assertEquals(100_000, grid.totalMwh(), "books 0.10 kWh, not -1,523.3 kWh");
+        assertEquals(1_400, grid.totalMwh(), "books 1.4 Wh, not -1,523.4 kWh");
         assertEquals(1, outcome.restarts());
     }
 

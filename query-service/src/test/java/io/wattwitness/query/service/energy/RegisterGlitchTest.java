@@ -253,4 +253,77 @@ class RegisterGlitchTest {
             }
         }
     }
+
+    @Test
+    void withoutACapacityARiseBeyondTheReportedPowerIsPartOfTheGlitch() {
+        // no capacity; the meter reports 3 kW: 3,737 Wh, 0 Wh, a stale 2,000 Wh, 3,745 Wh. 2 kWh in 10 s at 3 kW is
+        // impossible (the bound is 2 x 3 kW x 10 s x 1.25 + 1 Wh = 21.8 Wh), so the 2,000 Wh is still the glitch
+        List<EnergySample> samples = List.of(EnergySample.ofRegister(T0, 3_737_000, 3_000_000),
+                EnergySample.ofRegister(T0 + 10_000, 0, 3_000_000), EnergySample.ofRegister(T0 + 20_000, 2_000_000,
+                        3_000_000), EnergySample.ofRegister(T0 + 30_000, 3_745_000, 3_000_000));
+        BucketGrid grid = Slots.covering(T0, T0 + 30_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, 0);
+        assertEquals(8_000, grid.totalMwh());
+        assertEquals(Arrays.asList(null, G, G, null), outcome.states());
+        assertEquals(1, outcome.glitches());
+        assertEquals(0, outcome.restarts());
+        assertEquals(21_833, EnergyPolicy.DEFAULT.plausibleRiseMwh(0, 10_000, 3_000_000));
+    }
+
+    @Test
+    void withoutACapacityARiseWithinTheReportedPowerIsARestartCountingUp() {
+        // the same drop, then 0 -> 5 Wh in 10 s at 3 kW (8.3 Wh possible): a true restart, 5 + 8 Wh booked
+        List<EnergySample> samples = List.of(EnergySample.ofRegister(T0, 3_737_000, 3_000_000),
+                EnergySample.ofRegister(T0 + 10_000, 0, 3_000_000), EnergySample.ofRegister(T0 + 20_000, 5_000,
+                        3_000_000), EnergySample.ofRegister(T0 + 30_000, 13_000, 3_000_000));
+        BucketGrid grid = Slots.covering(T0, T0 + 30_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, 0);
+        assertEquals(13_000, grid.totalMwh());
+        assertEquals(Arrays.asList(null, null, null, null), outcome.states());
+        assertEquals(1, outcome.restarts());
+        assertEquals(0, outcome.glitches());
+    }
+
+    @Test
+    void aFlaggedRestartOfARegisterUnderTheToleranceIsARestart() {
+        // 5 Wh, flagged 0 Wh, 3 Wh, 6 Wh: the drop stays within the 10 Wh tolerance, and 3 Wh in 10 s is possible
+        List<EnergySample> samples = List.of(wh(T0, 5),
+                EnergySample.ofReading(T0 + 10_000, 0, 0, ReadingFlags.REGISTER_RESTARTED), wh(T0 + 20_000, 3),
+                wh(T0 + 30_000, 6));
+        BucketGrid grid = Slots.covering(T0, T0 + 30_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, CAPACITY_W);
+        assertEquals(6_000, grid.totalMwh());
+        assertEquals(1, outcome.restarts());
+        assertEquals(0, outcome.glitches());
+        // back to the full level it is a glitch
+        BucketGrid back = Slots.covering(T0, T0 + 30_000);
+        EnergyBooker.Outcome glitch = booker.book(List.of(wh(T0, 5),
+                EnergySample.ofReading(T0 + 10_000, 0, 0, ReadingFlags.REGISTER_RESTARTED), wh(T0 + 20_000, 5),
+                wh(T0 + 30_000, 6)), back, CAPACITY_W);
+        assertEquals(1_000, back.totalMwh());
+        assertEquals(1, glitch.glitches());
+    }
+
+    @Test
+    void aDecreaseWithinRoundingKeepsEveryLaterBookingDependentOnTheMark() {
+        // 1,000 Wh, 1,008 Wh, 1,002 Wh (within rounding: the mark stays 1,008 Wh), 1,010 Wh
+        long[] registers = {1_000, 1_008, 1_002, 1_010};
+        List<EnergySample> samples = new java.util.ArrayList<>();
+        for (int i = 0; i < registers.length; i++) {
+            samples.add(wh(T0 + i * 10_000L, registers[i]));
+        }
+        BucketGrid grid = Slots.covering(T0, T0 + 30_000);
+        EnergyBooker.Outcome outcome = booker.book(samples, grid, CAPACITY_W);
+        assertEquals(10_000, grid.totalMwh());
+        assertEquals(1, outcome.markRuns().size());
+        assertEquals(T0 + 10_000, outcome.markRuns().get(0)[0], "set by the 1,008 Wh reading");
+        assertEquals(T0 + 30_000, outcome.markRuns().get(0)[1], "back at it with 1,010 Wh");
+        assertEquals(T0 + 30_000, outcome.dependsUntilMs(T0 + 20_000, T0 + 30_000));
+        assertEquals(-1, outcome.openMarkMwh());
+        assertFalse(outcome.markOpenAt(T0 + 20_000));
+        // without the last reading the stretch is still open
+        EnergyBooker.Outcome open = booker.book(samples.subList(0, 3), Slots.covering(T0, T0 + 20_000), CAPACITY_W);
+        assertTrue(open.markOpenAt(T0 + 20_000));
+        assertEquals(1_008_000, open.openMarkMwh());
+    }
 }
