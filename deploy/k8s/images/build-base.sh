@@ -53,6 +53,7 @@ java_home=$(dirname "$(dirname "$(readlink -f "$rootfs/usr/bin/java")")")
 java_home=${java_home#"$rootfs"}
 tar -C "$rootfs" -c . | podman import -q \
     --change "ENV JAVA_HOME=$java_home" \
+    --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     --change "ENV LANG=C.UTF-8" \
     --change "USER 185:185" \
     --change "WORKDIR /deployments" \
