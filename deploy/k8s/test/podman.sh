@@ -201,4 +201,8 @@ echo "query-service lists $installations installations"
 for i in "${!names[@]}"; do
     ready "${ports[$i]}" || { echo "${names[$i]} no longer ready" >&2; exit 1; }
 done
+# the containers' memory after the run (a figure for docs/benchmarks.md, not a check)
+for name in "${names[@]}"; do
+    podman stats --no-stream --format "memory $name {{.MemUsage}}" "$name-pod-0-$name" || true
+done
 echo "podman kube play: pipeline verified in containers (ready ${ready_ms} ms, first verified reading ${first_ms} ms)"
