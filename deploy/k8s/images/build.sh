@@ -24,12 +24,22 @@ revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
     revision="$revision-dirty"
 fi
+# the images these tags name now: replaced by the build, removed after it (they would pile up untagged)
+previous=()
+for service in "${services[@]}"; do
+    id=$(podman image inspect --format '{{.Id}}' "$registry/wattwitness/$service:$tag" 2>/dev/null) && previous+=("$id")
+done
 modules=$(IFS=,; echo "${services[*]}")
 mvn -B -q package -Pcontainer-image -Dmaven.test.skip=true -pl "$modules" -am "$@" \
     -Dquarkus.jib.base-jvm-image="tar://$base" \
     -Dimage.registry="$registry" -Dimage.tag="$tag" \
     -Dgit.revision="$revision"
 end=$(date +%s)
+for id in "${previous[@]}"; do
+    if [ -z "$(podman image inspect --format '{{join .RepoTags ","}}' "$id" 2>/dev/null)" ]; then
+        podman rmi "$id" >/dev/null 2>&1 || true
+    fi
+done
 
 echo "images (base $((base_done - start)) s, services $((end - base_done)) s, total $((end - start)) s):"
 for service in "${services[@]}"; do
