@@ -3,7 +3,7 @@
 # firmware, the Kubernetes manifests (offline), then the Maven reactor: unit and Quarkus tests against real
 # PostgreSQL, Mosquitto and Kafka, the pipeline's end-to-end and crash tests against the packaged services, and the
 # local stack's acceptance test (simulated meters to a proof on chain, with the dashboard driven in headless
-# Chromium).
+# Chromium); last, the services' container images run from the Kubernetes manifests with podman kube play.
 # Needs PostgreSQL on 127.0.0.1:5432 and an MQTT broker on 127.0.0.1:1883 (`.ci/run` checks and starts them).
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -40,6 +40,12 @@ if [ -x deploy/k8s/test/test.sh ]; then
     step "kubernetes manifests (kustomize, kubernetes-models)" deploy/k8s/test/test.sh
 fi
 step "maven reactor" mvn -B install "$@"
+if [ -x deploy/k8s/test/podman.sh ]; then
+    # The manifests run for real with podman kube play, after the reactor (it uses the kafka-broker and
+    # device-simulator builds): images built without a Docker daemon, simulated meters' readings verified through
+    # the containerised services (skips without podman, except under CI).
+    step "kubernetes manifests with podman (images, kube play, pipeline)" deploy/k8s/test/podman.sh
+fi
 
 echo "==> summary"
 cat "$SUMMARY"
