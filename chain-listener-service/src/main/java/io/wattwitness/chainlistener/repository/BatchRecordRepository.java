@@ -1,8 +1,7 @@
 package io.wattwitness.chainlistener.repository;
 
-import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -11,32 +10,32 @@ import java.util.List;
 public class BatchRecordRepository implements PanacheRepository<BatchRecordEntity> {
 
     /** The record of a batch id in a scope, null when the batch was not handled yet. */
-    public Uni<BatchRecordEntity> findBatch(String scope, long batchId) {
+    public BatchRecordEntity findBatch(String scope, long batchId) {
         return find("scope = ?1 and batchId = ?2", scope, batchId).firstResult();
     }
 
     /** Newest records first. */
-    public Uni<List<BatchRecordEntity>> recent(String scope, int limit) {
+    public List<BatchRecordEntity> recent(String scope, int limit) {
         return find("scope", Sort.descending("batchId"), scope).page(0, limit).list();
     }
 
     /** Number of batches of a scope in a state. */
-    public Uni<Long> countByStatus(String scope, BatchRecordEntity.Status status) {
+    public long countByStatus(String scope, BatchRecordEntity.Status status) {
         return count("scope = ?1 and status = ?2", scope, status);
     }
 
     /** Batch ids of the records above a block number (to be handled again after a reorganisation). */
-    public Uni<List<BatchRecordEntity>> above(String scope, long blockNumber) {
+    public List<BatchRecordEntity> above(String scope, long blockNumber) {
         return list("scope = ?1 and blockNumber > ?2", Sort.ascending("batchId"), scope, blockNumber);
     }
 
     /** Deletes the records above a block number. */
-    public Uni<Long> deleteAbove(String scope, long blockNumber) {
+    public long deleteAbove(String scope, long blockNumber) {
         return delete("scope = ?1 and blockNumber > ?2", scope, blockNumber);
     }
 
     /** Deletes every record of a scope. */
-    public Uni<Long> deleteScope(String scope) {
+    public long deleteScope(String scope) {
         return delete("scope", scope);
     }
 }

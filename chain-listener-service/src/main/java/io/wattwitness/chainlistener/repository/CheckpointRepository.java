@@ -1,8 +1,7 @@
 package io.wattwitness.chainlistener.repository;
 
-import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -11,32 +10,30 @@ import java.util.List;
 public class CheckpointRepository implements PanacheRepository<CheckpointEntity> {
 
     /** All checkpoints of a scope, newest first. */
-    public Uni<List<CheckpointEntity>> listByScope(String scope) {
+    public List<CheckpointEntity> listByScope(String scope) {
         return list("scope", Sort.descending("blockNumber"), scope);
     }
 
     /** The checkpoint of a scope at a block number, null when there is none. */
-    public Uni<CheckpointEntity> findAt(String scope, long blockNumber) {
+    public CheckpointEntity findAt(String scope, long blockNumber) {
         return find("scope = ?1 and blockNumber = ?2", scope, blockNumber).firstResult();
     }
 
     /** Deletes the checkpoints above a block number. */
-    public Uni<Long> deleteAbove(String scope, long blockNumber) {
+    public long deleteAbove(String scope, long blockNumber) {
         return delete("scope = ?1 and blockNumber > ?2", scope, blockNumber);
     }
 
     /** Deletes all but the newest {@code keep} checkpoints of a scope. */
-    public Uni<Long> prune(String scope, int keep) {
-        return find("scope", Sort.descending("blockNumber"), scope)
+    public long prune(String scope, int keep) {
+        CheckpointEntity oldestKept = find("scope", Sort.descending("blockNumber"), scope)
                 .page(keep - 1, 1)
-                .firstResult()
-                .chain(oldestKept -> oldestKept == null
-                        ? Uni.createFrom().item(0L)
-                        : delete("scope = ?1 and blockNumber < ?2", scope, oldestKept.blockNumber));
+                .firstResult();
+        return oldestKept == null ? 0 : delete("scope = ?1 and blockNumber < ?2", scope, oldestKept.blockNumber);
     }
 
     /** Deletes every checkpoint of a scope. */
-    public Uni<Long> deleteScope(String scope) {
+    public long deleteScope(String scope) {
         return delete("scope", scope);
     }
 }

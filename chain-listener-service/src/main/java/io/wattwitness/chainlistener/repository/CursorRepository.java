@@ -1,7 +1,6 @@
 package io.wattwitness.chainlistener.repository;
 
-import io.quarkus.hibernate.reactive.panache.PanacheRepository;
-import io.smallrye.mutiny.Uni;
+import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Cursor rows, one per scope. */
@@ -9,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class CursorRepository implements PanacheRepository<CursorEntity> {
 
     /** The cursor of a scope, null when the scope was never started. */
-    public Uni<CursorEntity> findByScope(String scope) {
+    public CursorEntity findByScope(String scope) {
         return find("scope", scope).firstResult();
     }
 }

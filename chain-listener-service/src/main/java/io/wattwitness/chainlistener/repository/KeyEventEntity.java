@@ -1,6 +1,5 @@
 package io.wattwitness.chainlistener.repository;
 
-import io.wattwitness.chainlistener.service.InstallationKeyEvent;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -20,7 +19,7 @@ public class KeyEventEntity {
     public Long id;
     public String scope;
     @Enumerated(EnumType.STRING)
-    public InstallationKeyEvent.Kind kind;
+    public KeyEventKind kind;
     public long installationId;
     public String deviceId;
     public String previousDeviceId;

@@ -1,8 +1,7 @@
 package io.wattwitness.chainlistener.repository;
 
-import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -11,13 +10,13 @@ import java.util.List;
 public class KeyEventRepository implements PanacheRepository<KeyEventEntity> {
 
     /** The event at a log position, null when not recorded. */
-    public Uni<KeyEventEntity> findAt(String scope, long blockNumber, int logIndex) {
+    public KeyEventEntity findAt(String scope, long blockNumber, int logIndex) {
         return find("scope = ?1 and blockNumber = ?2 and logIndex = ?3", scope, blockNumber, logIndex)
                 .firstResult();
     }
 
     /** Events of a scope in chain order, optionally of one installation. */
-    public Uni<List<KeyEventEntity>> listByScope(String scope, Long installationId, int limit) {
+    public List<KeyEventEntity> listByScope(String scope, Long installationId, int limit) {
         Sort order = Sort.ascending("blockNumber", "logIndex");
         if (installationId == null) {
             return find("scope", order, scope).page(0, limit).list();
@@ -26,12 +25,12 @@ public class KeyEventRepository implements PanacheRepository<KeyEventEntity> {
     }
 
     /** Deletes the events above a block number. */
-    public Uni<Long> deleteAbove(String scope, long blockNumber) {
+    public long deleteAbove(String scope, long blockNumber) {
         return delete("scope = ?1 and blockNumber > ?2", scope, blockNumber);
     }
 
     /** Deletes every event of a scope. */
-    public Uni<Long> deleteScope(String scope) {
+    public long deleteScope(String scope) {
         return delete("scope", scope);
     }
 }

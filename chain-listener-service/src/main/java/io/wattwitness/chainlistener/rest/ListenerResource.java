@@ -1,6 +1,5 @@
 package io.wattwitness.chainlistener.rest;
 
-import io.smallrye.mutiny.Uni;
 import io.wattwitness.chainlistener.service.ChainRecordService;
 import io.wattwitness.chainlistener.service.ListenerState;
 import jakarta.ws.rs.BadRequestException;
@@ -15,6 +14,7 @@ import java.util.List;
 /**
  * Read-only view of what the listener saw: its position, the anchored batches and the installation key events of the
  * followed contract. JSON snake_case; 503 problem before the first successful poll (the chain id is not known yet).
+ * Blocking database reads: the endpoints run on worker threads (the default for non-reactive return types).
  */
 @Path("/api/v1/listener")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,26 +44,28 @@ public class ListenerResource {
     /** {@code GET /api/v1/listener/batches?limit=}: newest anchored batches, outcome MARKED or ROOT_MISMATCH. */
     @GET
     @Path("/batches")
-    public Uni<Response> batches(@QueryParam("limit") Integer limit) {
+    public Response batches(@QueryParam("limit") Integer limit) {
         String scope = state.scope();
         if (scope == null) {
-            return Uni.createFrom().item(notReady());
+            return notReady();
         }
-        return records.recentBatches(scope, checkLimit(limit))
-                .map(rows -> Response.ok(rows.stream().map(AnchoredBatchView::of).toList()).build());
+        List<AnchoredBatchView> rows = records.recentBatches(scope, checkLimit(limit)).stream()
+                .map(AnchoredBatchView::of).toList();
+        return Response.ok(rows).build();
     }
 
     /** {@code GET /api/v1/listener/key-events?installation_id=&limit=}: key events in chain order. */
     @GET
     @Path("/key-events")
-    public Uni<Response> keyEvents(@QueryParam("installation_id") Long installationId,
+    public Response keyEvents(@QueryParam("installation_id") Long installationId,
             @QueryParam("limit") Integer limit) {
         String scope = state.scope();
         if (scope == null) {
-            return Uni.createFrom().item(notReady());
+            return notReady();
         }
-        return records.keyEvents(scope, installationId, checkLimit(limit))
-                .map(rows -> Response.ok(rows.stream().map(KeyEventView::of).toList()).build());
+        List<KeyEventView> rows = records.keyEvents(scope, installationId, checkLimit(limit)).stream()
+                .map(KeyEventView::of).toList();
+        return Response.ok(rows).build();
     }
 
     private static int checkLimit(Integer limit) {

@@ -1,5 +1,6 @@
 package io.wattwitness.chainlistener.service;
 
+import io.wattwitness.chainlistener.repository.KeyEventKind;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
@@ -88,14 +89,14 @@ public final class AnchorEventDecoder {
         if (topic0.equals(INSTALLATION_REGISTERED_TOPIC)) {
             requireTopics(log, 3, "InstallationRegistered");
             List<Type> data = decodeData(log, INSTALLATION_REGISTERED);
-            return Optional.of(new InstallationKeyEvent(InstallationKeyEvent.Kind.INSTALLATION_REGISTERED,
+            return Optional.of(new InstallationKeyEvent(KeyEventKind.INSTALLATION_REGISTERED,
                     uint(topics.get(1)), bytes8(topics.get(2)), null, bytesHex(data.get(0)),
                     bytesHex(data.get(1)) + bytesHex(data.get(2)), position));
         }
         if (topic0.equals(DEVICE_KEY_ROTATED_TOPIC)) {
             requireTopics(log, 4, "DeviceKeyRotated");
             List<Type> data = decodeData(log, DEVICE_KEY_ROTATED);
-            return Optional.of(new InstallationKeyEvent(InstallationKeyEvent.Kind.DEVICE_KEY_ROTATED,
+            return Optional.of(new InstallationKeyEvent(KeyEventKind.DEVICE_KEY_ROTATED,
                     uint(topics.get(1)), bytes8(topics.get(3)), bytes8(topics.get(2)), bytesHex(data.get(0)),
                     bytesHex(data.get(1)) + bytesHex(data.get(2)), position));
         }

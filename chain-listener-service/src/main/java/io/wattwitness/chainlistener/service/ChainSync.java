@@ -57,8 +57,8 @@ public final class ChainSync {
      * Catches up with the chain: checks the cursor for a reorganisation, then scans ranges until the target block is
      * reached or {@code keepRunning} turns false.
      *
-     * @throws TransientFailure when the node, the store or the handler failed; the cursor stays after the last fully
-     *                          handled range
+     * @throws TransientFailure when the node or the handler could not do its part now (a failing store throws its
+     *                          own exception); either way the cursor stays after the last fully handled range
      */
     public PollResult poll(BooleanSupplier keepRunning) {
         if (cursor == null) {

@@ -7,6 +7,7 @@ import io.wattwitness.chainlistener.client.QueryServiceClient;
 import io.wattwitness.chainlistener.client.SealedBatch;
 import io.wattwitness.chainlistener.config.ListenerConfig;
 import io.wattwitness.chainlistener.repository.BatchRecordEntity;
+import io.wattwitness.chainlistener.repository.KeyEventKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -21,7 +22,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * (or query-service answers 409): tamper alarm, never a mark: ERROR log with both roots, a ROOT_MISMATCH record,
  * {@code chain_listener_root_mismatches_total} and readiness DOWN. An event already handled at the same position is
  * skipped, so replays after a restart do not call query-service again. query-service unreachable, batch not (yet)
- * sealed (404) or any other error: {@link TransientFailure}, retried with back-off.
+ * sealed (404) or any other error: {@link TransientFailure}, retried with back-off; a database failure propagates
+ * as it is and is retried the same way.
  *
  * <p>InstallationRegistered / DeviceKeyRotated: recorded once per log position and logged.
  */
@@ -52,8 +54,7 @@ public class ContractEventHandler implements AnchorEventHandler {
 
     private void handleBatch(String scope, BatchAnchoredEvent event) {
         EventPosition position = event.position();
-        BatchRecordEntity existing = ReactiveAwait.await("load batch record",
-                () -> records.batch(scope, event.batchId()));
+        BatchRecordEntity existing = records.batch(scope, event.batchId());
         if (existing != null && existing.txHash.equals(position.txHash())
                 && existing.blockHash.equals(position.blockHash()) && existing.logIndex == position.logIndex()) {
             Log.debugf("Batch %d at %s already handled (%s)", event.batchId(), position.txHash(), existing.status);
@@ -69,8 +70,8 @@ public class ContractEventHandler implements AnchorEventHandler {
         if (result == null) {
             return;
         }
-        ReactiveAwait.await("record marked batch", () -> records.recordBatch(scope, event, sealedRoot,
-                BatchRecordEntity.Status.MARKED, Math.toIntExact(result.marked())));
+        records.recordBatch(scope, event, sealedRoot, BatchRecordEntity.Status.MARKED,
+                Math.toIntExact(result.marked()));
         state.batchMarked();
         Log.infof("Batch %d anchored in tx %s (block %d) with root %s: %d readings marked on chain%s",
                 event.batchId(), position.txHash(), position.blockNumber(), event.merkleRoot(), result.marked(),
@@ -128,19 +129,18 @@ public class ContractEventHandler implements AnchorEventHandler {
         Log.errorf("TAMPER ALARM: batch %d anchored with root %s in tx %s (block %d), but the %s has root %s; "
                 + "the batch is NOT marked on chain", event.batchId(), event.merkleRoot(), position.txHash(),
                 position.blockNumber(), source, sealedRoot);
-        ReactiveAwait.await("record root mismatch", () -> records.recordBatch(scope, event, sealedRoot,
-                BatchRecordEntity.Status.ROOT_MISMATCH, null));
+        records.recordBatch(scope, event, sealedRoot, BatchRecordEntity.Status.ROOT_MISMATCH, null);
         state.rootMismatch();
-        state.openMismatches(ReactiveAwait.await("count mismatches", () -> records.openMismatches(scope)));
+        state.openMismatches(records.openMismatches(scope));
     }
 
     private void handleKey(String scope, InstallationKeyEvent event) {
-        boolean recorded = ReactiveAwait.await("record key event", () -> records.recordKeyEvent(scope, event));
+        boolean recorded = records.recordKeyEvent(scope, event);
         if (!recorded) {
             return;
         }
         state.keyEventRecorded();
-        if (event.kind() == InstallationKeyEvent.Kind.INSTALLATION_REGISTERED) {
+        if (event.kind() == KeyEventKind.INSTALLATION_REGISTERED) {
             Log.infof("Installation %d registered on chain with device %s (meter %s) in tx %s",
                     event.installationId(), event.deviceId(), event.meterId(), event.position().txHash());
         } else {

@@ -1,5 +1,7 @@
 package io.wattwitness.chainlistener.service;
 
+import io.wattwitness.chainlistener.repository.KeyEventKind;
+
 /**
  * {@code InstallationRegistered(uint64 indexed installationId, bytes8 indexed deviceId, bytes6 meterId, bytes32 x,
  * bytes32 y)} or {@code DeviceKeyRotated(uint64 indexed installationId, bytes8 indexed previousDeviceId,
@@ -13,12 +15,6 @@ package io.wattwitness.chainlistener.service;
  * @param publicKey        P-256 key X || Y, 128 lowercase hex
  * @param position         where it was emitted
  */
-public record InstallationKeyEvent(Kind kind, long installationId, String deviceId, String previousDeviceId,
+public record InstallationKeyEvent(KeyEventKind kind, long installationId, String deviceId, String previousDeviceId,
         String meterId, String publicKey, EventPosition position) implements AnchorEvent {
-
-    /** The two key events of the contract. */
-    public enum Kind {
-        INSTALLATION_REGISTERED,
-        DEVICE_KEY_ROTATED
-    }
 }

@@ -84,8 +84,7 @@ public class ListenerRunner {
             }
             PollResult result = sync.poll(() -> running);
             ChainCursor cursor = sync.cursor().orElseThrow();
-            state.openMismatches(ReactiveAwait.await("count mismatches",
-                    () -> records.openMismatches(cursor.scope())));
+            state.openMismatches(records.openMismatches(cursor.scope()));
             state.pollSucceeded(cursor.scope(), cursor.blockNumber(), cursor.blockHash());
             backoff.succeeded();
             if (result.ranges() > 0) {

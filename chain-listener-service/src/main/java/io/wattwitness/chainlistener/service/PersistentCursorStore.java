@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link CursorStore} in PostgreSQL, for the blocking listener thread (see {@link ReactiveAwait}). */
+/** {@link CursorStore} in PostgreSQL (through {@link ChainRecordService}), for the blocking listener thread. */
 @ApplicationScoped
 public class PersistentCursorStore implements CursorStore {
 
@@ -18,7 +18,7 @@ public class PersistentCursorStore implements CursorStore {
 
     @Override
     public Optional<ChainCursor> load(String scope) {
-        CursorEntity row = ReactiveAwait.await("load cursor", () -> records.cursor(scope));
+        CursorEntity row = records.cursor(scope);
         if (row == null) {
             return Optional.empty();
         }
@@ -28,30 +28,29 @@ public class PersistentCursorStore implements CursorStore {
 
     @Override
     public void reset(ChainCursor cursor) {
-        ReactiveAwait.await("reset cursor", () -> records.reset(cursor));
+        records.reset(cursor);
     }
 
     @Override
     public void advance(String scope, BlockRef block, int history) {
-        ReactiveAwait.await("advance cursor", () -> records.advance(scope, block, history));
+        records.advance(scope, block, history);
     }
 
     @Override
     public List<BlockRef> checkpoints(String scope) {
-        return ReactiveAwait.await("load checkpoints", () -> records.checkpoints(scope)).stream()
+        return records.checkpoints(scope).stream()
                 .map(row -> new BlockRef(row.blockNumber, row.blockHash, null))
                 .toList();
     }
 
     @Override
     public void rewind(String scope, long number, String hash) {
-        List<Long> orphaned = ReactiveAwait.await("list batches above " + number,
-                () -> records.batchesAbove(scope, number)).stream().map(row -> row.batchId).toList();
+        List<Long> orphaned = records.batchesAbove(scope, number).stream().map(row -> row.batchId).toList();
         if (!orphaned.isEmpty()) {
             Log.warnf("Rewinding %s to block %d: batches %s were anchored in blocks that left the canonical chain; "
                     + "they are checked and marked again when their new BatchAnchored events are read", scope,
                     number, orphaned);
         }
-        ReactiveAwait.await("rewind cursor", () -> records.rewind(scope, number, hash));
+        records.rewind(scope, number, hash);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wattwitness.chainlistener.repository.KeyEventKind;
 import io.wattwitness.chainlistener.testing.ContractArtifacts;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -96,13 +97,13 @@ class AnchorEventDecoderTest {
         InstallationKeyEvent first = (InstallationKeyEvent) decoder.decode(registered).orElseThrow();
         InstallationKeyEvent second = (InstallationKeyEvent) decoder.decode(rotated).orElseThrow();
 
-        assertEquals(InstallationKeyEvent.Kind.INSTALLATION_REGISTERED, first.kind());
+        assertEquals(KeyEventKind.INSTALLATION_REGISTERED, first.kind());
         assertEquals(7, first.installationId());
         assertEquals("0102030405060708", first.deviceId());
         assertNull(first.previousDeviceId());
         assertEquals("a4cf12f00b01", first.meterId());
         assertEquals(x + y, first.publicKey());
-        assertEquals(InstallationKeyEvent.Kind.DEVICE_KEY_ROTATED, second.kind());
+        assertEquals(KeyEventKind.DEVICE_KEY_ROTATED, second.kind());
         assertEquals("1112131415161718", second.deviceId());
         assertEquals("0102030405060708", second.previousDeviceId());
     }
