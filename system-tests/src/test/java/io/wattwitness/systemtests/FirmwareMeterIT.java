@@ -12,6 +12,7 @@ import io.wattwitness.reading.DeviceKey;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingFlags;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.reading.ReadingStatus;
 import io.wattwitness.systemtests.support.Database;
 import io.wattwitness.systemtests.support.Poll;
 import io.wattwitness.systemtests.support.ReliabilityStack;
@@ -207,7 +208,7 @@ class FirmwareMeterIT {
             Set<Long> energies = new HashSet<>();
             for (Database.ReadingRow row : rows) {
                 seqsByBoot.computeIfAbsent(row.boot(), b -> new ArrayList<>()).add(row.seq());
-                assertEquals("verified", row.status(), "status of " + row);
+                assertEquals(ReadingStatus.VERIFIED, row.status(), "status of " + row);
                 ReadingMessage message = ReadingMessage.decode(Hex.decode(row.messageHex()));
                 assertEquals(deviceId, message.deviceIdHex());
                 assertEquals(mac, message.meterIdHex());

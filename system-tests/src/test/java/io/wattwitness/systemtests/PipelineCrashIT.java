@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattwitness.reading.DeviceKey;
+import io.wattwitness.reading.ReadingStatus;
 import io.wattwitness.simulator.messaging.MqttTransport;
 import io.wattwitness.simulator.service.Emission;
 import io.wattwitness.simulator.service.Fault;
@@ -172,7 +173,7 @@ class PipelineCrashIT {
         Set<Identity> stored = new HashSet<>();
         for (Database.ReadingRow row : rows) {
             assertTrue(stored.add(new Identity(row.deviceId(), row.boot(), row.seq())), "stored twice: " + row);
-            assertEquals("verified", row.status(), "status of " + row);
+            assertEquals(ReadingStatus.VERIFIED, row.status(), "status of " + row);
             assertEquals(expected.readings().get(new Identity(row.deviceId(), row.boot(), row.seq())).messageHex(),
                     row.messageHex(), "message of " + row);
         }

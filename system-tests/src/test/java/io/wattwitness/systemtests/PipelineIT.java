@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wattwitness.reading.DeviceKey;
 import io.wattwitness.reading.Envelope;
+import io.wattwitness.reading.ReadingStatus;
 import io.wattwitness.simulator.messaging.MqttTransport;
 import io.wattwitness.simulator.service.Emission;
 import io.wattwitness.simulator.service.Fault;
@@ -235,7 +236,7 @@ class PipelineIT {
             summary.put("faults", faults);
             summary.put("dropped", dropped.size());
             summary.put("readings", readingRows.size());
-            long disputed = readingRows.stream().filter(r -> "disputed".equals(r.status())).count();
+            long disputed = readingRows.stream().filter(r -> r.status() == ReadingStatus.DISPUTED).count();
             summary.put("disputed", disputed);
             summary.put("conflicts", storedConflicts.size());
             summary.put("quarantined", expected.quarantinedByReason());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wattwitness.reading.Envelope;
 import io.wattwitness.reading.ReadingFlags;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.reading.ReadingStatus;
 import io.wattwitness.simulator.messaging.MqttTransport;
 import io.wattwitness.simulator.service.DeliveryCounters;
 import io.wattwitness.simulator.service.Emission;
@@ -301,7 +302,7 @@ class ReliabilityIT {
         Map<String, Integer> perDevice = new HashMap<>();
         for (Database.ReadingRow row : rows) {
             assertTrue(identities.add(row.deviceId() + "/" + row.boot() + "/" + row.seq()), "stored twice: " + row);
-            assertEquals("verified", row.status(), "status of " + row);
+            assertEquals(ReadingStatus.VERIFIED, row.status(), "status of " + row);
             assertEquals(1, row.boot(), "boot of " + row);
             assertTrue(row.seq() >= 0 && row.seq() < READINGS, "seq of " + row);
             perDevice.merge(row.deviceId(), 1, Integer::sum);

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.wattwitness.query.config.QueryConfig;
 import io.wattwitness.query.repository.BatchRepository;
+import io.wattwitness.reading.ReadingStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +79,7 @@ public class OverallHealth {
     private Uni<Map<String, Object>> devices() {
         long now = System.currentTimeMillis();
         return pool.query("SELECT i.id, (SELECT max(r.timestamp_ms) FROM readings r WHERE r.installation_id = i.id "
-                + "AND r.status <> 'disputed') FROM installations i WHERE i.is_active").execute().map(rows -> {
+                + "AND r.status <> '" + ReadingStatus.DISPUTED.word() + "') FROM installations i WHERE i.is_active").execute().map(rows -> {
                     int live = 0;
                     int stale = 0;
                     int dead = 0;

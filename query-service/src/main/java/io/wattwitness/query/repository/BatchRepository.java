@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.wattwitness.reading.ReadingStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -59,7 +60,7 @@ public class BatchRepository {
      */
     public Uni<List<SealCandidate>> unbatched(SqlClient tx, int limit) {
         return tx.preparedQuery("SELECT id, message, signature, timestamp_ms, created_at FROM readings "
-                + "WHERE batch_id IS NULL AND status = 'verified' AND NOT is_on_chain ORDER BY id LIMIT $1")
+                + "WHERE batch_id IS NULL AND status = '" + ReadingStatus.VERIFIED.word() + "' AND NOT is_on_chain ORDER BY id LIMIT $1")
                 .execute(Tuple.of(limit))
                 .map(rows -> {
                     List<SealCandidate> out = new ArrayList<>(rows.size());
@@ -207,7 +208,7 @@ public class BatchRepository {
      */
     public Uni<int[]> markRange(long firstId, long lastId, String txHash, long blockNumber) {
         return pool.withTransaction(tx -> tx.preparedQuery("UPDATE readings SET is_on_chain = TRUE, blockchain_tx_hash = $3, "
-                + "blockchain_block_number = $4 WHERE id BETWEEN $1 AND $2 AND status = 'verified' AND NOT is_on_chain")
+                + "blockchain_block_number = $4 WHERE id BETWEEN $1 AND $2 AND status = '" + ReadingStatus.VERIFIED.word() + "' AND NOT is_on_chain")
                 .execute(Tuple.of(firstId, lastId, txHash, blockNumber))
                 .chain(updated -> tx.preparedQuery("SELECT count(*) FROM readings WHERE id BETWEEN $1 AND $2 "
                         + "AND is_on_chain AND blockchain_tx_hash = $3")
@@ -224,7 +225,7 @@ public class BatchRepository {
      */
     public Uni<List<Object[]>> pending(int limit) {
         return pool.preparedQuery("SELECT id, power_w, total_wh, timestamp_ms, encode(signature, 'hex') FROM readings "
-                + "WHERE status = 'verified' AND NOT is_on_chain ORDER BY id LIMIT $1")
+                + "WHERE status = '" + ReadingStatus.VERIFIED.word() + "' AND NOT is_on_chain ORDER BY id LIMIT $1")
                 .execute(Tuple.of(limit))
                 .map(rows -> {
                     List<Object[]> out = new ArrayList<>(rows.size());

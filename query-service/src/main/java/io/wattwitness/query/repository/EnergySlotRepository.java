@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.wattwitness.query.service.energy.BucketGrid;
 import io.wattwitness.query.service.energy.EnergySample;
 import io.wattwitness.query.service.energy.RegisterState;
+import io.wattwitness.reading.ReadingStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.List;
 @ApplicationScoped
 public class EnergySlotRepository {
 
-    private static final String COUNTED = "status IN ('verified', 'anomaly')";
+    private static final String COUNTED = "status IN ('" + ReadingStatus.VERIFIED.word() + "', '" + ReadingStatus.ANOMALY.word() + "')";
     private static final String SAMPLE_COLUMNS = "timestamp_ms, energy_mwh, power_mw, flags, id";
 
     private final Pool pool;

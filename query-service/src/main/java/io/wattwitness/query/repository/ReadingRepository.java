@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheQuery;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
+import io.wattwitness.reading.ReadingStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -29,7 +30,7 @@ public class ReadingRepository implements PanacheRepository<Reading> {
                 "installationId = :installation and timestampMs >= :start and timestampMs <= :end");
         Parameters parameters = Parameters.with("installation", installationId).and("start", startMs).and("end", endMs);
         if (verifiedOnly) {
-            query.append(" and verified = true and status <> 'disputed'");
+            query.append(" and verified = true and status <> '" + ReadingStatus.DISPUTED.word() + "'");
         }
         if (cursorMs != null) {
             query.append(" and (timestampMs < :cursorMs or (timestampMs = :cursorMs and id < :cursorId))");
@@ -56,7 +57,7 @@ public class ReadingRepository implements PanacheRepository<Reading> {
      * @return the reading, or null
      */
     public Uni<Reading> latestInSequence(String deviceId) {
-        return find("deviceId = ?1 and status <> 'disputed' order by boot desc, seq desc", deviceId).firstResult();
+        return find("deviceId = ?1 and status <> '" + ReadingStatus.DISPUTED.word() + "' order by boot desc, seq desc", deviceId).firstResult();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.wattwitness.systemtests.support;
 
 import io.wattwitness.reading.Hex;
+import io.wattwitness.reading.ReadingStatus;
 import io.wattwitness.simulator.service.Installation;
 import io.wattwitness.simulator.service.SimulatedDevice;
 import java.sql.Array;
@@ -38,7 +39,7 @@ public final class Database {
      * @param receivedAtMs ingest receive time, Unix ms
      * @param verifiedAtMs verification time, Unix ms
      */
-    public record ReadingRow(String deviceId, long boot, long seq, String status, String verificationError,
+    public record ReadingRow(String deviceId, long boot, long seq, ReadingStatus status, String verificationError,
             String messageHex, long installationId, long receivedAtMs, long verifiedAtMs) {
     }
 
@@ -158,7 +159,8 @@ public final class Database {
             query.setArray(1, textArray(connection, deviceIds));
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    out.add(new ReadingRow(rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getString(4),
+                    out.add(new ReadingRow(rows.getString(1), rows.getLong(2), rows.getLong(3),
+                            ReadingStatus.fromWord(rows.getString(4)),
                             rows.getString(5), Hex.encode(rows.getBytes(6)), rows.getLong(7), rows.getLong(8),
                             rows.getLong(9)));
                 }

@@ -5,6 +5,7 @@ import io.wattwitness.reading.Envelope;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingFormatException;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.reading.ReadingStatus;
 import io.wattwitness.reading.ReadingVerifier;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -66,7 +67,7 @@ public final class ExpectedOutcomes {
      * @param status verified | disputed
      * @param verificationError null | equivocation
      */
-    public record Reading(String messageHex, String status, String verificationError) {
+    public record Reading(String messageHex, ReadingStatus status, String verificationError) {
     }
 
     /**
@@ -136,7 +137,7 @@ public final class ExpectedOutcomes {
                 readingNoOps++;
                 return record(Outcome.NO_OP);
             }
-            readings.put(identity, new Reading(stored.messageHex(), "disputed", "equivocation"));
+            readings.put(identity, new Reading(stored.messageHex(), ReadingStatus.DISPUTED, "equivocation"));
             return record(Outcome.CONFLICT);
         }
         Long highest = highestBoot.get(deviceId);
@@ -150,7 +151,7 @@ public final class ExpectedOutcomes {
         if (timeReason != null) {
             return quarantine("verify", timeReason, deviceId, message.boot(), message.seq(), raw);
         }
-        readings.put(identity, new Reading(messageHex, "verified", null));
+        readings.put(identity, new Reading(messageHex, ReadingStatus.VERIFIED, null));
         highestBoot.merge(deviceId, message.boot(), Math::max);
         return record(Outcome.STORED);
     }

@@ -6,6 +6,7 @@ import io.wattwitness.reading.DeviceSigner;
 import io.wattwitness.reading.Envelope;
 import io.wattwitness.reading.ReadingFlags;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.reading.ReadingStatus;
 import io.wattwitness.systemtests.support.ExpectedOutcomes.Identity;
 import io.wattwitness.systemtests.support.ExpectedOutcomes.Outcome;
 import io.wattwitness.systemtests.support.ExpectedOutcomes.Quarantined;
@@ -40,7 +41,7 @@ class ExpectedOutcomesTest {
         assertEquals(Outcome.NO_OP, send(first));
         assertEquals(Outcome.CONFLICT, send(other));
         assertEquals(Outcome.NO_OP, send(other));
-        assertEquals(new ExpectedOutcomes.Reading(first.messageHex(), "disputed", "equivocation"),
+        assertEquals(new ExpectedOutcomes.Reading(first.messageHex(), ReadingStatus.DISPUTED, "equivocation"),
                 model.readings().get(new Identity(id, 1, 0)));
         assertEquals(1, model.conflictRows().size());
         assertEquals(2, model.readingNoOps());

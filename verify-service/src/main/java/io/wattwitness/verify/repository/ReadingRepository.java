@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingIdentity;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.reading.ReadingStatus;
 import io.wattwitness.verify.service.BatchPlanner;
 import io.wattwitness.verify.service.PendingReading;
 import io.wattwitness.verify.service.StoredReading;
@@ -164,7 +165,7 @@ public class ReadingRepository implements PanacheRepository<Reading> {
                 .append(" FROM (VALUES ");
         appendVerdicts(sql, verdicts);
         sql.append(") AS v(reading_id, new_status, new_error) WHERE readings.id = v.reading_id")
-                .append(" AND readings.status <> 'disputed' AND readings.batch_id IS NULL")
+                .append(" AND readings.status <> '" + ReadingStatus.DISPUTED.word() + "' AND readings.batch_id IS NULL")
                 .append(" AND (readings.status, coalesce(readings.verification_error, ''))")
                 .append(" <> (v.new_status, coalesce(v.new_error, '')) RETURNING ").append(EVENT_COLUMNS);
         return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(ReadingRepository::events);
@@ -186,7 +187,7 @@ public class ReadingRepository implements PanacheRepository<Reading> {
                 .append(" r.verification_error, v.new_status, v.new_error FROM readings r JOIN (VALUES ");
         appendVerdicts(sql, verdicts);
         sql.append(") AS v(reading_id, new_status, new_error) ON r.id = v.reading_id")
-                .append(" WHERE r.status <> 'disputed' AND r.batch_id IS NOT NULL")
+                .append(" WHERE r.status <> '" + ReadingStatus.DISPUTED.word() + "' AND r.batch_id IS NOT NULL")
                 .append(" AND (r.status, coalesce(r.verification_error, ''))")
                 .append(" <> (v.new_status, coalesce(v.new_error, '')) ORDER BY r.id");
         return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(rows -> {
@@ -226,8 +227,8 @@ public class ReadingRepository implements PanacheRepository<Reading> {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        NativeSql sql = new NativeSql().append("UPDATE readings SET status = 'disputed', verification_error = ")
-                .append("'equivocation' WHERE status <> 'disputed' AND id IN (");
+        NativeSql sql = new NativeSql().append("UPDATE readings SET status = '" + ReadingStatus.DISPUTED.word() + "', verification_error = ")
+                .append("'equivocation' WHERE status <> '" + ReadingStatus.DISPUTED.word() + "' AND id IN (");
         boolean first = true;
         for (Long id : ids) {
             sql.append(first ? "" : ", ").append(sql.param(id));

@@ -1,5 +1,7 @@
 package io.wattwitness.verify.service;
 
+import io.wattwitness.reading.ReadingStatus;
+
 /**
  * A reading the current batch will insert into {@code readings}. Its status can still turn to {@code disputed}
  * when a conflicting message for the same identity arrives later in the same batch; the id is set once the row
@@ -8,11 +10,11 @@ package io.wattwitness.verify.service;
 public final class PendingReading {
 
     /** Status of a clean reading. */
-    public static final String VERIFIED = "verified";
+    public static final String VERIFIED = ReadingStatus.VERIFIED.word();
     /** Status of a reading with an energy-register anomaly (stored, not anchored). */
-    public static final String ANOMALY = "anomaly";
+    public static final String ANOMALY = ReadingStatus.ANOMALY.word();
     /** Status of a reading with a conflicting message for its identity (stored, never anchored). */
-    public static final String DISPUTED = "disputed";
+    public static final String DISPUTED = ReadingStatus.DISPUTED.word();
 
     private final Checked.Accepted candidate;
     private final boolean late;

@@ -1,5 +1,6 @@
 package io.wattwitness.verify.service;
 
+import io.wattwitness.reading.ReadingStatus;
 import java.util.List;
 import java.util.Map;
 
@@ -27,11 +28,11 @@ public record StoreResult(Map<String, Integer> outcomes, Map<String, Integer> qu
     }
 
     /** Outcome: a new row with status verified. */
-    public static final String VERIFIED = "verified";
+    public static final String VERIFIED = ReadingStatus.VERIFIED.word();
     /** Outcome: a new row with status anomaly. */
-    public static final String ANOMALY = "anomaly";
+    public static final String ANOMALY = ReadingStatus.ANOMALY.word();
     /** Outcome: a new row that is disputed from the start (conflict within the batch). */
-    public static final String DISPUTED = "disputed";
+    public static final String DISPUTED = ReadingStatus.DISPUTED.word();
     /** Outcome: a conflicting message recorded in reading_conflicts. */
     public static final String EQUIVOCATION = "equivocation";
     /** Outcome: identical resend or redelivery, nothing written. */
