@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * FIXTURE MODE ONLY (`--fixtures`): a tiny stand-in for query-service so the dashboard can be developed and its
- * browser test run before the real stack exists. It serves the built SPA (dist/) and the API of
- * /tmp/ww api-contract (installations, summary, status, readings, chart, SSE stream, quarantine, batches and
- * proofs, chain info, /health) from data it makes at start: really signed readings (P-256 keys generated per
+ * browser test run before the real stack exists. It serves the built SPA (dist/) and the shapes of query-service's
+ * API (its ApiModel class and OpenAPI document: installations, summary, status, readings, chart, SSE stream,
+ * quarantine, batches and proofs, chain info, /health) from data it makes at start: really signed readings (P-256 keys generated per
  * run with node:crypto), real Merkle batches (keccak256), and a JSON-RPC endpoint /rpc that answers eth_call
  * for verifyReading/checkReading by doing the contract's checks in Node. It is NOT a chain and NOT the backend:
  * the acceptance run uses the real stack (BASE_URL of query-service, anvil).

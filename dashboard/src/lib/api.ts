@@ -1,5 +1,5 @@
 /**
- * Client for the query-service API (api-contract.md: /api/v1, JSON snake_case, errors as
+ * Client for the query-service API (its OpenAPI at /q/openapi: /api/v1, JSON snake_case, errors as
  * application/problem+json). Paths are relative to the page's origin unless VITE_API_BASE is set at build time
  * (dev against another host).
  */

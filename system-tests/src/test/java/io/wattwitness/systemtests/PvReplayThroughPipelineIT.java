@@ -57,7 +57,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Acceptance (query-service issue): two files of {@code ../shared/data/pv} replayed, each by one fresh simulated
+ * Acceptance of the charts against real data: two files of {@code ../shared/data/pv} (the PV data folder beside the
+ * repository, see the module README) replayed, each by one fresh simulated
  * device moved by whole days so that it ends a few days before now, through the real pipeline (Mosquitto, packaged
  * ingest-service, Kafka, packaged verify-service, PostgreSQL, packaged query-service; one stack for both). The
  * daily buckets of query-service's month chart, in the file's own zone, must equal within 1 Wh the daily totals

@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * query-service API (api-contract.md), the two endpoints the listener uses. Base URL: QUERY_SERVICE_URL. Errors
+ * query-service API (its OpenAPI at /q/openapi), the two endpoints the listener uses. Base URL: QUERY_SERVICE_URL. Errors
  * arrive as {@link jakarta.ws.rs.WebApplicationException} (HTTP status) or {@link jakarta.ws.rs.ProcessingException}
  * (connection).
  */

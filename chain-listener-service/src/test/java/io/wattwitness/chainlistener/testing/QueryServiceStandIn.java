@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A real HTTP server standing in for query-service's two endpoints the listener calls (api-contract.md): sealed
+ * A real HTTP server standing in for query-service's two endpoints the listener calls (query-service README): sealed
  * batches with roots chosen by the test, and mark-on-chain with the anchoring role, recording every accepted call.
  * Semantics follow the contract: 401 without the token, 404 for an unsealed batch, 409 when merkle_root differs from
  * the sealed root, idempotent repeats answer already_marked; a newer anchoring (other tx) replaces the mark.

@@ -82,7 +82,7 @@ public final class SimulatorCommand implements Callable<Integer> {
             description = "Stop after this much simulated time (e.g. 1h, 2d).")
     private Duration duration;
 
-    @Option(names = "--replay", description = "Replay a CSV of ../shared/data/pv (power series, normalised power or "
+    @Option(names = "--replay", description = "Replay a PV CSV file (power series, normalised power or "
             + "daily energy counter) instead of the solar model.")
     private Path replay;
 

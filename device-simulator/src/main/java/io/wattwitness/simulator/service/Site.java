@@ -5,7 +5,8 @@ import java.time.ZoneId;
 /**
  * Defaults from which new devices get their {@link Installation}: device {@code i} sits at
  * (latitude + 0.01·i, longitude + 0.01·i) with the given capacity and time zone. The default site is NREL's
- * campus in Golden, Colorado, where the SERF power series of {@code ../shared/data/pv} was measured.
+ * campus in Golden, Colorado, where the SERF power series that the replay tests use was measured, so that a replayed
+ * SERF file and the solar model describe the same place.
  *
  * @param namePrefix installation names are {@code <prefix> <i> (<first 6 hex of device id>)}
  * @param latitudeDeg latitude of device 0, degrees north

@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Reads the PV CSV formats of {@code ../shared/data/pv} (see its README):
+ * Reads the PV CSV formats of public inverter data sets (the module README names the files the tests replay):
  * <ul>
  *   <li>power series: {@code measured_on,<power column>} with local times carrying their offset
  *       ({@code 2022-03-18 04:33:00-07:00}), values in W;</li>

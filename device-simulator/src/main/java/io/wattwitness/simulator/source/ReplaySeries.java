@@ -5,7 +5,7 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
- * A measured time series read from a CSV file of {@code ../shared/data/pv}, sorted by strictly increasing time.
+ * A measured time series read from a PV CSV file ({@link CsvReplayReader}), sorted by strictly increasing time.
  *
  * @param column the value column's header name
  * @param kind what the values mean

@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The JSON shapes of the query API (binding API contract, /tmp/ww/api-contract.md); names are written in
- * snake_case by the configured Jackson naming strategy.
+ * The JSON shapes of the query API, the contract the dashboard, the CRE workflow and the chain listener rely on
+ * (published as OpenAPI at {@code /q/openapi}); names are written in snake_case by the configured Jackson naming
+ * strategy.
  */
 public final class ApiModel {
 

@@ -23,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * What the pipeline must store for what the devices sent, worked out independently of verify-service from the
- * verification rules and the wire contract (SPEC.md §3.3, kafka-contract.md). Feed every publication of a device in
+ * verification rules and the wire contract (SPEC.md §3.3, ingest-service README). Feed every publication of a device in
  * the order it was sent (per-device order is kept end to end: one MQTT client per device, Kafka key = device id).
  * <p>
  * Each publication has exactly one outcome: {@link Outcome#STORED} (a new row in {@code readings}),

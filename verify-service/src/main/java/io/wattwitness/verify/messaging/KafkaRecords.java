@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
-/** Reads the headers of kafka-contract.md ({@code ww-received-at}, {@code ww-source}, {@code ww-topic}). */
+/** Reads the headers ingest-service sets ({@code ww-received-at}, {@code ww-source}, {@code ww-topic}; its README). */
 final class KafkaRecords {
 
     static final String RECEIVED_AT = "ww-received-at";

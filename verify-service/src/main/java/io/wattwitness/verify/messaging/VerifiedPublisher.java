@@ -14,7 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Publishes stored readings on {@code readings.verified} (key device id, snake_case JSON, kafka-contract.md).
+ * Publishes stored readings on {@code readings.verified} (key device id, snake_case JSON of {@link VerifiedEvent}).
  * The returned Uni completes when the broker acknowledged every record ({@code acks=all}).
  */
 @ApplicationScoped

@@ -1,7 +1,7 @@
 package io.wattwitness.verify.service;
 
 /**
- * One record of {@code readings.raw} as the service sees it (kafka-contract.md): the envelope bytes exactly as
+ * One record of {@code readings.raw} as the service sees it (ingest-service README): the envelope bytes exactly as
  * received, the receive time and where it came from.
  *
  * @param topic Kafka topic the record was read from

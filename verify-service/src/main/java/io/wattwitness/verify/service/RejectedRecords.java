@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.Base64;
 
 /**
- * Turns a {@code readings.rejected} record (kafka-contract.md: {@code {"reason", "detail", "source", "topic",
+ * Turns a {@code readings.rejected} record (ingest-service README: {@code {"reason", "detail", "source", "topic",
  * "received_at", "raw_base64"}}) into a quarantine row of stage {@code ingest}. A record that does not follow the
  * contract is still quarantined, whole, with reason {@code malformed_rejected_record}. Plain Java, thread-safe.
  */

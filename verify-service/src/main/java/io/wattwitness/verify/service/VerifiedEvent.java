@@ -4,7 +4,7 @@ import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingMessage;
 
 /**
- * A stored reading as published on {@code readings.verified} (kafka-contract.md), after the transaction commits:
+ * A stored reading as published on {@code readings.verified} (this record is the contract), after the commit:
  * once when it is inserted and once more when it becomes disputed.
  *
  * @param id reading row id
