@@ -116,7 +116,7 @@ public class BatchService {
     public Uni<BatchView> batch(String id) {
         long batchId = Params.id("id", id);
         return batches.find(batches.pool(), batchId, false).chain(found -> {
-            BatchRow batch = found.orElseThrow(() -> ProblemException.notFound("batch " + batchId + " is not sealed"));
+            BatchRow batch = found.orElseThrow(() -> new NotFoundException("batch " + batchId + " is not sealed"));
             return batches.readings(batches.pool(), batchId).map(rows -> view(batch, rows.stream()
                     .map(row -> new BatchReading(row.id(), row.installationId(), row.deviceId(), Hex.encode(row.message()),
                             Hex.encode(row.signature()), Math.floorDiv(row.timestampMs(), 1000L)))
@@ -126,7 +126,7 @@ public class BatchService {
 
     /** @return the newest batch without readings; 404 if none */
     public Uni<BatchView> latest() {
-        return batches.latest().map(found -> view(found.orElseThrow(() -> ProblemException.notFound("no batch sealed yet")),
+        return batches.latest().map(found -> view(found.orElseThrow(() -> new NotFoundException("no batch sealed yet")),
                 null));
     }
 
@@ -142,7 +142,7 @@ public class BatchService {
         long batchId = Params.id("id", id);
         long reading = Params.id("reading_id", readingId);
         return batches.find(batches.pool(), batchId, false).chain(found -> {
-            BatchRow batch = found.orElseThrow(() -> ProblemException.notFound("batch " + batchId + " is not sealed"));
+            BatchRow batch = found.orElseThrow(() -> new NotFoundException("batch " + batchId + " is not sealed"));
             return batches.readings(batches.pool(), batchId).chain(rows -> {
                 int index = -1;
                 List<byte[]> leaves = new ArrayList<>(rows.size());
@@ -153,7 +153,7 @@ public class BatchService {
                     }
                 }
                 if (index < 0) {
-                    throw ProblemException.notFound("reading " + reading + " is not in batch " + batchId);
+                    throw new NotFoundException("reading " + reading + " is not in batch " + batchId);
                 }
                 MerkleTree tree = MerkleTree.of(leaves);
                 if (!Arrays.equals(tree.root(), batch.merkleRoot())) {
@@ -197,24 +197,24 @@ public class BatchService {
      */
     public Uni<MarkOnChainResult> markOnChain(MarkOnChainRequest request) {
         if (request == null) {
-            throw ProblemException.badRequest("body", "a JSON object is required");
+            throw new InvalidArgumentException("body", "a JSON object is required");
         }
         String txHash = request.blockchainTxHash() == null ? "" : request.blockchainTxHash().trim().toLowerCase(Locale.ROOT);
         if (!txHash.startsWith("0x") || !Hex.isHex(txHash.substring(2), 64)) {
-            throw ProblemException.badRequest("blockchain_tx_hash", "must be 0x followed by 64 hex characters");
+            throw new InvalidArgumentException("blockchain_tx_hash", "must be 0x followed by 64 hex characters");
         }
         if (request.blockchainBlockNumber() == null || request.blockchainBlockNumber() < 0) {
-            throw ProblemException.badRequest("blockchain_block_number", "must be a non-negative integer");
+            throw new InvalidArgumentException("blockchain_block_number", "must be a non-negative integer");
         }
         long block = request.blockchainBlockNumber();
         if (request.batchId() != null) {
             return markBatch(request, txHash, block);
         }
         if (request.firstReadingId() == null || request.firstReadingId() < 1) {
-            throw ProblemException.badRequest("first_reading_id", "is required (or batch_id) and must be positive");
+            throw new InvalidArgumentException("first_reading_id", "is required (or batch_id) and must be positive");
         }
         if (request.lastReadingId() == null || request.lastReadingId() < request.firstReadingId()) {
-            throw ProblemException.badRequest("last_reading_id", "is required and must be >= first_reading_id");
+            throw new InvalidArgumentException("last_reading_id", "is required and must be >= first_reading_id");
         }
         return batches.markRange(request.firstReadingId(), request.lastReadingId(), txHash, block)
                 .map(counts -> new MarkOnChainResult(null, counts[0], counts[0] == 0 && counts[1] > 0));
@@ -223,21 +223,21 @@ public class BatchService {
     private Uni<MarkOnChainResult> markBatch(MarkOnChainRequest request, String txHash, long block) {
         long batchId = request.batchId();
         if (batchId < 1) {
-            throw ProblemException.badRequest("batch_id", "must be a positive integer");
+            throw new InvalidArgumentException("batch_id", "must be a positive integer");
         }
         byte[] root = null;
         if (request.merkleRoot() != null) {
             String text = request.merkleRoot().trim();
             if (!text.startsWith("0x") || !Hex.isHex(text.substring(2), 64)) {
-                throw ProblemException.badRequest("merkle_root", "must be 0x followed by 64 hex characters");
+                throw new InvalidArgumentException("merkle_root", "must be 0x followed by 64 hex characters");
             }
             root = Hex.decode(text.substring(2));
         }
         byte[] expectedRoot = root;
         return batches.pool().withTransaction(tx -> batches.find(tx, batchId, true).chain(found -> {
-            BatchRow batch = found.orElseThrow(() -> ProblemException.notFound("batch " + batchId + " is not sealed"));
+            BatchRow batch = found.orElseThrow(() -> new NotFoundException("batch " + batchId + " is not sealed"));
             if (expectedRoot != null && !Arrays.equals(expectedRoot, batch.merkleRoot())) {
-                throw ProblemException.conflict("merkle_root", "batch " + batchId + " was sealed with root "
+                throw new ConflictException("merkle_root", "batch " + batchId + " was sealed with root "
                         + hex32(batch.merkleRoot()) + ", not " + hex32(expectedRoot));
             }
             if (batch.onChain()) {
@@ -245,7 +245,7 @@ public class BatchService {
                     return Uni.createFrom().item(new MarkOnChainResult(batchId, 0, true));
                 }
                 if (expectedRoot == null) {
-                    throw ProblemException.conflict("blockchain_tx_hash", "batch " + batchId
+                    throw new ConflictException("blockchain_tx_hash", "batch " + batchId
                             + " is already anchored by transaction " + batch.txHash()
                             + "; give merkle_root to record a re-anchoring");
                 }

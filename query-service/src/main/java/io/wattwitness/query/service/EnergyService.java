@@ -257,7 +257,7 @@ public class EnergyService {
 
     private static Request request(String timeFrame, String tz, String end) {
         TimeFrame frame = timeFrame == null || timeFrame.isBlank() ? TimeFrame.DAY : TimeFrame.parse(timeFrame)
-                .orElseThrow(() -> ProblemException.badRequest("time_frame",
+                .orElseThrow(() -> new InvalidArgumentException("time_frame",
                         "must be one of hour, day, week, month, year; got '" + timeFrame + "'"));
         ZoneId zone = tz == null || tz.isBlank() ? null : Params.zone("tz", tz);
         Instant until = Params.instant("end", end);

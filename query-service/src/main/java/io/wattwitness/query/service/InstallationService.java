@@ -98,7 +98,7 @@ public class InstallationService {
     public Uni<Installation> require(String id) {
         long parsed = Params.id("installation_id", id);
         return installations.findById(parsed).onItem().ifNull()
-                .failWith(() -> ProblemException.notFound("installation " + parsed + " does not exist"));
+                .failWith(() -> new NotFoundException("installation " + parsed + " does not exist"));
     }
 
     /**
@@ -119,7 +119,7 @@ public class InstallationService {
             if (existing == null) {
                 return keys.findByDeviceId(valid.key().deviceIdHex()).chain(used -> {
                     if (used != null) {
-                        throw ProblemException.conflict("public_key",
+                        throw new ConflictException("public_key",
                                 "this key is already registered to installation " + used.installationId);
                     }
                     Installation created = new Installation();
@@ -144,7 +144,7 @@ public class InstallationService {
             Uni<Void> keyChange = Uni.createFrom().voidItem();
             if (!existing.publicKey.trim().equals(valid.key().hex())) {
                 if (!Boolean.TRUE.equals(request.rotateKey())) {
-                    throw ProblemException.conflict("public_key",
+                    throw new ConflictException("public_key",
                             "installation " + existing.id + " has another key; send rotate_key: true to replace it");
                 }
                 keyChange = rotate(existing, valid.key(), now);
@@ -167,7 +167,7 @@ public class InstallationService {
     private Uni<Void> rotate(Installation installation, DeviceKey key, Instant now) {
         return keys.findByDeviceId(key.deviceIdHex()).chain(used -> {
             if (used != null) {
-                throw ProblemException.conflict("public_key", "this key was already used by installation "
+                throw new ConflictException("public_key", "this key was already used by installation "
                         + used.installationId + " and cannot be registered again");
             }
             return keys.update("retiredAt = ?1 where installationId = ?2 and retiredAt is null", now, installation.id)
@@ -215,32 +215,32 @@ public class InstallationService {
 
     private static Valid validate(InstallationRequest request) {
         if (request == null) {
-            throw ProblemException.badRequest("body", "a JSON object is required");
+            throw new InvalidArgumentException("body", "a JSON object is required");
         }
         if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
-            throw ProblemException.badRequest("name", "is required (1 to 200 characters)");
+            throw new InvalidArgumentException("name", "is required (1 to 200 characters)");
         }
         String mac = request.shellyMac() == null ? "" : request.shellyMac().trim().toLowerCase(Locale.ROOT);
         if (!Hex.isHex(mac, 12)) {
-            throw ProblemException.badRequest("shelly_mac", "must be 12 hex characters");
+            throw new InvalidArgumentException("shelly_mac", "must be 12 hex characters");
         }
         DeviceKey key;
         try {
             key = DeviceKey.ofHex(request.publicKey() == null ? "" : request.publicKey().trim());
         } catch (ReadingFormatException e) {
-            throw ProblemException.badRequest("public_key", "must be 128 hex characters X||Y of a point on P-256 ("
+            throw new InvalidArgumentException("public_key", "must be 128 hex characters X||Y of a point on P-256 ("
                     + e.getMessage() + ")");
         }
         ZoneId zone = request.timezone() == null || request.timezone().isBlank() ? ZoneId.of("UTC")
                 : Params.zone("timezone", request.timezone());
         if (request.latitude() != null && !(request.latitude() >= -90 && request.latitude() <= 90)) {
-            throw ProblemException.badRequest("latitude", "must be between -90 and 90");
+            throw new InvalidArgumentException("latitude", "must be between -90 and 90");
         }
         if (request.longitude() != null && !(request.longitude() >= -180 && request.longitude() <= 180)) {
-            throw ProblemException.badRequest("longitude", "must be between -180 and 180");
+            throw new InvalidArgumentException("longitude", "must be between -180 and 180");
         }
         if (request.capacityW() != null && !(request.capacityW() >= 0 && request.capacityW() < 1e12)) {
-            throw ProblemException.badRequest("capacity_w", "must be a non-negative number of watts");
+            throw new InvalidArgumentException("capacity_w", "must be a non-negative number of watts");
         }
         return new Valid(mac, key, zone);
     }

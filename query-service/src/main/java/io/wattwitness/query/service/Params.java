@@ -31,7 +31,7 @@ public final class Params {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ProblemException.badRequest(field, "must be a positive integer, got '" + value + "'");
+        throw new InvalidArgumentException(field, "must be a positive integer, got '" + value + "'");
     }
 
     /**
@@ -53,7 +53,7 @@ public final class Params {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ProblemException.badRequest(field, "must be an integer between 1 and " + max + ", got '" + value + "'");
+        throw new InvalidArgumentException(field, "must be an integer between 1 and " + max + ", got '" + value + "'");
     }
 
     /** Earliest instant a parameter may name: the Unix epoch (reading times are never earlier). */
@@ -68,7 +68,7 @@ public final class Params {
      * @param field parameter name
      * @param value raw value, may be null
      * @return the instant, or null when absent
-     * @throws ProblemException 400 naming the field when the value is not such an instant or lies outside the range
+     * @throws InvalidArgumentException naming the field when the value is not such an instant or lies outside the range
      */
     public static Instant instant(String field, String value) {
         if (value == null || value.isBlank()) {
@@ -79,7 +79,7 @@ public final class Params {
         try {
             double seconds = Double.parseDouble(text);
             if (!Double.isFinite(seconds)) {
-                throw ProblemException.badRequest(field, "must be a finite number of Unix seconds, got '" + value + "'");
+                throw new InvalidArgumentException(field, "must be a finite number of Unix seconds, got '" + value + "'");
             }
             if (Math.abs(seconds) >= 1e15) {
                 throw outOfRange(field, value);
@@ -95,7 +95,7 @@ public final class Params {
                 try {
                     parsed = Instant.parse(text);
                 } catch (DateTimeParseException again) {
-                    throw ProblemException.badRequest(field, "must be Unix seconds or ISO-8601 with offset, got '"
+                    throw new InvalidArgumentException(field, "must be Unix seconds or ISO-8601 with offset, got '"
                             + value + "'");
                 }
             }
@@ -106,8 +106,8 @@ public final class Params {
         return parsed;
     }
 
-    private static ProblemException outOfRange(String field, String value) {
-        return ProblemException.badRequest(field, "must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z,"
+    private static InvalidArgumentException outOfRange(String field, String value) {
+        return new InvalidArgumentException(field, "must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z,"
                 + " got '" + value + "'");
     }
 
@@ -124,7 +124,7 @@ public final class Params {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;
-            default -> throw ProblemException.badRequest(field, "must be true or false, got '" + value + "'");
+            default -> throw new InvalidArgumentException(field, "must be true or false, got '" + value + "'");
         };
     }
 
@@ -141,7 +141,7 @@ public final class Params {
                 // reported below
             }
         }
-        throw ProblemException.badRequest(field, "must be an IANA time zone such as Europe/Brussels, got '" + value + "'");
+        throw new InvalidArgumentException(field, "must be an IANA time zone such as Europe/Brussels, got '" + value + "'");
     }
 
     /**
@@ -170,7 +170,7 @@ public final class Params {
             int colon = text.indexOf(':');
             return new long[] {Long.parseLong(text.substring(0, colon)), Long.parseLong(text.substring(colon + 1))};
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw ProblemException.badRequest(field, "is not a cursor returned by this API");
+            throw new InvalidArgumentException(field, "is not a cursor returned by this API");
         }
     }
 }

@@ -76,7 +76,7 @@ public class ReadingService {
         Instant from = Params.instant("start", start);
         Instant to = Params.instant("end", end);
         if (from != null && to != null && to.isBefore(from)) {
-            throw ProblemException.badRequest("end", "must not be before start");
+            throw new InvalidArgumentException("end", "must not be before start");
         }
         boolean onlyVerified = Params.bool("verified_only", verifiedOnly, true);
         int size = Params.limit("limit", limit, 100, 1000);
@@ -104,7 +104,7 @@ public class ReadingService {
     public Uni<ReadingView> latest(String installationId) {
         return installations.require(installationId)
                 .chain(installation -> readings.latestByTime(installation.id))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("installation has no readings yet"))
+                .onItem().ifNull().failWith(() -> new NotFoundException("installation has no readings yet"))
                 .map(ReadingService::view);
     }
 
@@ -146,25 +146,25 @@ public class ReadingService {
      */
     public Uni<SubmitResult> submit(byte[] body) {
         if (body == null || body.length == 0) {
-            throw ProblemException.badRequest("body", "a JSON envelope {message, signature} is required");
+            throw new InvalidArgumentException("body", "a JSON envelope {message, signature} is required");
         }
         if (body.length > MAX_BODY) {
-            throw new ProblemException(413, "Payload too large", "the envelope is larger than " + MAX_BODY + " bytes", "body");
+            throw new TooLargeException("body", "the envelope is larger than " + MAX_BODY + " bytes");
         }
         JsonNode json;
         try {
             json = mapper.readTree(body);
         } catch (IOException e) {
-            throw ProblemException.badRequest("body", "is not valid JSON");
+            throw new InvalidArgumentException("body", "is not valid JSON");
         }
         if (json == null || !json.isObject()) {
-            throw ProblemException.badRequest("body", "must be a JSON object {message, signature}");
+            throw new InvalidArgumentException("body", "must be a JSON object {message, signature}");
         }
         Envelope envelope;
         try {
             envelope = Envelope.ofHex(text(json, "message"), text(json, "signature"));
         } catch (ReadingFormatException e) {
-            throw ProblemException.badRequest(e.field(), e.detail());
+            throw new InvalidArgumentException(e.field(), e.detail());
         }
         ByteBuffer message = ByteBuffer.wrap(envelope.message());
         long boot = message.getInt(18) & 0xFFFF_FFFFL;
