@@ -50,6 +50,15 @@ public class ProblemMappers {
     }
 
     /**
+     * @param failure a path or query parameter {@link TypedParams} could not convert
+     * @return 400 naming the parameter
+     */
+    @ServerExceptionMapper
+    public Response parameter(InvalidParameterException failure) {
+        return problem(400, "Invalid request", failure.getMessage(), failure.field());
+    }
+
+    /**
      * @param failure malformed JSON or a member of the wrong type
      * @return 400 naming the member
      */

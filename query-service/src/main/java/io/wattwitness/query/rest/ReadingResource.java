@@ -13,7 +13,9 @@ import io.wattwitness.query.service.ApiModel.ReadingView;
 import io.wattwitness.query.service.ApiModel.SubmitResult;
 import io.wattwitness.query.service.BatchService;
 import io.wattwitness.query.service.EnergyService;
+import io.wattwitness.query.service.ReadingCursor;
 import io.wattwitness.query.service.ReadingService;
+import io.wattwitness.query.service.energy.TimeFrame;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -27,6 +29,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.time.Instant;
+import java.time.ZoneId;
 
 /** {@code /api/v1/readings} (API contract, "Readings"). */
 @Path("/api/v1/readings")
@@ -64,13 +68,13 @@ public class ReadingResource {
     }
 
     /**
-     * @param limit 1..1000
+     * @param limit 1..1000, default 100
      * @return verified readings not yet on chain
      */
     @GET
     @Path("/pending")
-    public Uni<PendingView> pending(@QueryParam("limit") String limit) {
-        return batches.pending(limit);
+    public Uni<PendingView> pending(@QueryParam("limit") PageLimit limit) {
+        return batches.pending(PageLimit.orDefault(limit));
     }
 
     /**
@@ -85,55 +89,56 @@ public class ReadingResource {
     }
 
     /**
-     * @param installationId installation
+     * @param installationId installation id, a positive integer (else 400)
      * @return the latest reading by reading time
      */
     @GET
     @Path("/latest/{installation_id}")
-    public Uni<ReadingView> latest(@PathParam("installation_id") String installationId) {
+    public Uni<ReadingView> latest(@PathParam("installation_id") long installationId) {
         return readings.latest(installationId);
     }
 
     /**
-     * @param installationId installation
-     * @param start earliest (Unix s or ISO-8601)
-     * @param end latest
+     * @param installationId installation id, a positive integer (else 400)
+     * @param start earliest (Unix s or ISO-8601), optional
+     * @param end latest, optional, not before start
      * @param verifiedOnly default true
      * @param limit 1..1000, default 100
-     * @param cursor from the previous page
+     * @param cursor {@code next_cursor} of the previous page, optional
      * @return readings, newest first
      */
     @GET
     @Path("/{installation_id}")
-    public Uni<ReadingPage> list(@PathParam("installation_id") String installationId, @QueryParam("start") String start,
-            @QueryParam("end") String end, @QueryParam("verified_only") String verifiedOnly,
-            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        return readings.list(installationId, start, end, verifiedOnly, limit, cursor);
+    public Uni<ReadingPage> list(@PathParam("installation_id") long installationId, @QueryParam("start") Instant start,
+            @QueryParam("end") Instant end, @QueryParam("verified_only") Boolean verifiedOnly,
+            @QueryParam("limit") PageLimit limit, @QueryParam("cursor") ReadingCursor cursor) {
+        return readings.list(installationId, start, end, verifiedOnly == null || verifiedOnly, PageLimit.orDefault(limit),
+                cursor);
     }
 
     /**
-     * @param installationId installation
-     * @param limit 1..1000
+     * @param installationId installation id, a positive integer (else 400)
+     * @param limit 1..1000, default 100
      * @return quarantined inputs of its devices
      */
     @GET
     @Path("/{installation_id}/quarantine")
-    public Uni<QuarantinePage> quarantine(@PathParam("installation_id") String installationId,
-            @QueryParam("limit") String limit) {
-        return readings.quarantine(installationId, limit);
+    public Uni<QuarantinePage> quarantine(@PathParam("installation_id") long installationId,
+            @QueryParam("limit") PageLimit limit) {
+        return readings.quarantine(installationId, PageLimit.orDefault(limit));
     }
 
     /**
-     * @param installationId installation
-     * @param timeFrame hour | day | week | month | year
-     * @param tz IANA zone override
-     * @param end chart end
+     * @param installationId installation id, a positive integer (else 400)
+     * @param timeFrame hour | day | week | month | year, default day
+     * @param tz IANA zone overriding the installation's, optional
+     * @param end chart end (Unix s or ISO-8601), default now
      * @return energy chart in Wh
      */
     @GET
     @Path("/{installation_id}/chart")
-    public Uni<ChartView> chart(@PathParam("installation_id") String installationId,
-            @QueryParam("time_frame") String timeFrame, @QueryParam("tz") String tz, @QueryParam("end") String end) {
+    public Uni<ChartView> chart(@PathParam("installation_id") long installationId,
+            @QueryParam("time_frame") TimeFrame timeFrame, @QueryParam("tz") ZoneId tz, @QueryParam("end") Instant end) {
         return energy.chart(installationId, timeFrame, tz, end);
     }
 
@@ -141,14 +146,14 @@ public class ReadingResource {
      * Server-sent events: {@code reading} (Reading JSON) and {@code status} (status JSON), a heartbeat comment
      * every 15 s. The current status is sent first.
      *
-     * @param installationId installation
+     * @param installationId installation id, a positive integer (else 400)
      * @param sse event factory
      * @return the stream
      */
     @GET
     @Path("/{installation_id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> stream(@PathParam("installation_id") String installationId, @Context Sse sse) {
+    public Multi<OutboundSseEvent> stream(@PathParam("installation_id") long installationId, @Context Sse sse) {
         return stream.open(installationId, sse);
     }
 }

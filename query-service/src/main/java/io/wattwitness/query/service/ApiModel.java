@@ -1,7 +1,9 @@
 package io.wattwitness.query.service;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.util.List;
 
@@ -237,12 +239,30 @@ public final class ApiModel {
     }
 
     /**
-     * @param readings rows [id, power_w, total_wh, timestamp (Unix s), signature hex]
+     * Body of {@code GET /api/v1/readings/pending} (the original shape of this endpoint): {@code {"readings":
+     * [[id, power_w, total_wh, timestamp, signature], …], "first_reading_id": …, "last_reading_id": …, "count": …}}.
+     *
+     * @param readings in id order, each written as an array ({@link PendingReading})
      * @param firstReadingId first id or null
      * @param lastReadingId last id or null
-     * @param count rows
+     * @param count readings
      */
-    public record PendingView(List<Object[]> readings, Long firstReadingId, Long lastReadingId, int count) {
+    public record PendingView(List<PendingReading> readings, Long firstReadingId, Long lastReadingId, int count) {
+    }
+
+    /**
+     * A verified reading not yet on chain, written as the JSON array {@code [id, power_w, total_wh, timestamp,
+     * signature]} (e.g. {@code [42, 1234.5, 3737.0, 1700000000, "3045…"]}), the wire format of the pending endpoint.
+     *
+     * @param id reading id
+     * @param powerW active power, W
+     * @param totalWh energy register, Wh
+     * @param timestamp reading time, Unix s
+     * @param signature low-S signature r‖s, 128 hex
+     */
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    @JsonPropertyOrder({"id", "powerW", "totalWh", "timestamp", "signature"})
+    public record PendingReading(long id, double powerW, double totalWh, long timestamp, String signature) {
     }
 
     /**

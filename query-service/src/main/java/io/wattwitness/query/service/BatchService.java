@@ -15,6 +15,7 @@ import io.wattwitness.query.service.ApiModel.BatchReading;
 import io.wattwitness.query.service.ApiModel.BatchView;
 import io.wattwitness.query.service.ApiModel.MarkOnChainRequest;
 import io.wattwitness.query.service.ApiModel.MarkOnChainResult;
+import io.wattwitness.query.service.ApiModel.PendingReading;
 import io.wattwitness.query.service.ApiModel.PendingView;
 import io.wattwitness.query.service.ApiModel.ProofView;
 import io.wattwitness.reading.Hex;
@@ -110,11 +111,10 @@ public class BatchService {
     }
 
     /**
-     * @param id path parameter
-     * @return the batch with its readings; 404 if not sealed
+     * @param batchId batch id
+     * @return the batch with its readings; {@link NotFoundException} if not sealed
      */
-    public Uni<BatchView> batch(String id) {
-        long batchId = Params.id("id", id);
+    public Uni<BatchView> batch(long batchId) {
         return batches.find(batches.pool(), batchId, false).chain(found -> {
             BatchRow batch = found.orElseThrow(() -> new NotFoundException("batch " + batchId + " is not sealed"));
             return batches.readings(batches.pool(), batchId).map(rows -> view(batch, rows.stream()
@@ -124,7 +124,7 @@ public class BatchService {
         });
     }
 
-    /** @return the newest batch without readings; 404 if none */
+    /** @return the newest batch without readings; {@link NotFoundException} if none */
     public Uni<BatchView> latest() {
         return batches.latest().map(found -> view(found.orElseThrow(() -> new NotFoundException("no batch sealed yet")),
                 null));
@@ -133,14 +133,12 @@ public class BatchService {
     /**
      * The Merkle proof of one reading.
      *
-     * @param id batch path parameter
-     * @param readingId reading path parameter
-     * @return the proof; 404 when the batch or the reading in it is unknown
+     * @param batchId batch id
+     * @param reading reading id
+     * @return the proof; {@link NotFoundException} when the batch or the reading in it is unknown
      */
     @WithSession
-    public Uni<ProofView> proof(String id, String readingId) {
-        long batchId = Params.id("id", id);
-        long reading = Params.id("reading_id", readingId);
+    public Uni<ProofView> proof(long batchId, long reading) {
         return batches.find(batches.pool(), batchId, false).chain(found -> {
             BatchRow batch = found.orElseThrow(() -> new NotFoundException("batch " + batchId + " is not sealed"));
             return batches.readings(batches.pool(), batchId).chain(rows -> {
@@ -175,14 +173,16 @@ public class BatchService {
     /**
      * Verified readings not yet on chain, oldest first (original shape).
      *
-     * @param limit 1..1000, default 100
+     * @param size at most this many readings, ≥ 1
      * @return the pending readings
      */
-    public Uni<PendingView> pending(String limit) {
-        int size = Params.limit("limit", limit, 100, 1000);
-        return batches.pending(size).map(rows -> new PendingView(rows,
-                rows.isEmpty() ? null : (Long) rows.get(0)[0], rows.isEmpty() ? null : (Long) rows.get(rows.size() - 1)[0],
-                rows.size()));
+    public Uni<PendingView> pending(int size) {
+        return batches.pending(size).map(rows -> {
+            List<PendingReading> readings = rows.stream().map(row -> new PendingReading(row.id(), row.powerW(),
+                    row.totalWh(), Math.floorDiv(row.timestampMs(), 1000L), row.signatureHex())).toList();
+            return new PendingView(readings, readings.isEmpty() ? null : readings.get(0).id(),
+                    readings.isEmpty() ? null : readings.get(readings.size() - 1).id(), readings.size());
+        });
     }
 
     /**
@@ -217,7 +217,7 @@ public class BatchService {
             throw new InvalidArgumentException("last_reading_id", "is required and must be >= first_reading_id");
         }
         return batches.markRange(request.firstReadingId(), request.lastReadingId(), txHash, block)
-                .map(counts -> new MarkOnChainResult(null, counts[0], counts[0] == 0 && counts[1] > 0));
+                .map(range -> new MarkOnChainResult(null, range.marked(), range.marked() == 0 && range.alreadyMarked() > 0));
     }
 
     private Uni<MarkOnChainResult> markBatch(MarkOnChainRequest request, String txHash, long block) {

@@ -152,17 +152,18 @@ public class EnergyService {
     /**
      * The chart of a time frame, summed from the rollups.
      *
-     * @param installationId path parameter
-     * @param timeFrame hour | day | week | month | year (default day)
-     * @param tz IANA zone overriding the installation's, optional
-     * @param end instant the chart ends at (Unix s or ISO-8601), default now
-     * @return the chart
+     * @param installationId installation id
+     * @param frame time frame, null for {@link TimeFrame#DAY}
+     * @param zone zone overriding the installation's, or null
+     * @param end instant the chart ends at, null for now
+     * @return the chart; {@link NotFoundException} when the installation is unknown
      */
     @WithSession
-    public Uni<ChartView> chart(String installationId, String timeFrame, String tz, String end) {
-        Request request = request(timeFrame, tz, end);
-        return installations.require(installationId).chain(installation -> chartOf(installation.id, request.frame(),
-                request.zone() != null ? request.zone() : ZoneId.of(installation.timezone), request.end()));
+    public Uni<ChartView> chart(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
+        TimeFrame chosen = frame == null ? TimeFrame.DAY : frame;
+        Instant until = end == null ? Instant.now() : end;
+        return installations.require(installationId).chain(installation -> chartOf(installation.id, chosen,
+                zone != null ? zone : ZoneId.of(installation.timezone), until));
     }
 
     /**
@@ -217,11 +218,11 @@ public class EnergyService {
     /**
      * Lifetime and today's energy, current power, last reading age and uptime.
      *
-     * @param installationId path parameter
-     * @return the summary
+     * @param installationId installation id
+     * @return the summary; {@link NotFoundException} when the installation is unknown
      */
     @WithSession
-    public Uni<SummaryView> summary(String installationId) {
+    public Uni<SummaryView> summary(long installationId) {
         return installations.require(installationId).chain(installation -> {
             ZoneId zone = ZoneId.of(installation.timezone);
             Instant now = Instant.now();
@@ -250,17 +251,5 @@ public class EnergyService {
         return new SummaryView(installation.id, latest == null ? null : latest.powerW, lastAt, age, todayMwh / 1000.0,
                 lifetimeMwh / 1000.0, firstMs == null ? null : Math.floorDiv(firstMs, 1000L),
                 latest == null ? null : latest.boot, uptime, installation.timezone);
-    }
-
-    private record Request(TimeFrame frame, ZoneId zone, Instant end) {
-    }
-
-    private static Request request(String timeFrame, String tz, String end) {
-        TimeFrame frame = timeFrame == null || timeFrame.isBlank() ? TimeFrame.DAY : TimeFrame.parse(timeFrame)
-                .orElseThrow(() -> new InvalidArgumentException("time_frame",
-                        "must be one of hour, day, week, month, year; got '" + timeFrame + "'"));
-        ZoneId zone = tz == null || tz.isBlank() ? null : Params.zone("tz", tz);
-        Instant until = Params.instant("end", end);
-        return new Request(frame, zone, until == null ? Instant.now() : until);
     }
 }

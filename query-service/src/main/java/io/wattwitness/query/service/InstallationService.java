@@ -80,11 +80,11 @@ public class InstallationService {
     }
 
     /**
-     * @param id path parameter
-     * @return the installation; 400 for a bad id, 404 when unknown
+     * @param id installation id
+     * @return the installation; fails with {@link NotFoundException} when unknown
      */
     @WithSession
-    public Uni<InstallationView> get(String id) {
+    public Uni<InstallationView> get(long id) {
         return require(id).chain(installation -> keys.forInstallation(installation.id)
                 .map(history -> view(installation, history)));
     }
@@ -92,13 +92,12 @@ public class InstallationService {
     /**
      * Loads an installation; to be called inside a session.
      *
-     * @param id path parameter {@code installation_id} or {@code id}
-     * @return the row; fails with 400 or 404 problems
+     * @param id installation id
+     * @return the row; fails with {@link NotFoundException} when unknown
      */
-    public Uni<Installation> require(String id) {
-        long parsed = Params.id("installation_id", id);
-        return installations.findById(parsed).onItem().ifNull()
-                .failWith(() -> new NotFoundException("installation " + parsed + " does not exist"));
+    public Uni<Installation> require(long id) {
+        return installations.findById(id).onItem().ifNull()
+                .failWith(() -> new NotFoundException("installation " + id + " does not exist"));
     }
 
     /**
@@ -107,8 +106,9 @@ public class InstallationService {
      * {@code certificates}, the chain must attest the body's key (checked before any database access).
      *
      * @param request the body
-     * @return the stored installation and whether it was created; fails with 400 (invalid member, malformed
-     *         certificate), 409 (key conflict), 422 ({@code attestation_failed}, {@code attestation_disabled})
+     * @return the stored installation and whether it was created; fails with {@link InvalidArgumentException} (invalid member,
+     *         malformed certificate), {@link ConflictException} (key conflict), {@link RefusedException}
+     *         ({@code attestation_failed}, {@code attestation_disabled})
      */
     @WithTransaction
     public Uni<Upserted> upsert(InstallationRequest request) {
@@ -232,7 +232,8 @@ public class InstallationService {
                     + e.getMessage() + ")");
         }
         ZoneId zone = request.timezone() == null || request.timezone().isBlank() ? ZoneId.of("UTC")
-                : Params.zone("timezone", request.timezone());
+                : TimeZones.parse(request.timezone()).orElseThrow(
+                        () -> new InvalidArgumentException("timezone", TimeZones.reason(request.timezone())));
         if (request.latitude() != null && !(request.latitude() >= -90 && request.latitude() <= 90)) {
             throw new InvalidArgumentException("latitude", "must be between -90 and 90");
         }

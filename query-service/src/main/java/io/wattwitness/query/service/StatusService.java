@@ -82,11 +82,11 @@ public class StatusService {
     }
 
     /**
-     * @param installationId path parameter
-     * @return the status
+     * @param installationId installation id
+     * @return the status; fails with {@link NotFoundException} when the installation is unknown
      */
     @WithSession
-    public Uni<StatusView> status(String installationId) {
+    public Uni<StatusView> status(long installationId) {
         return installationService.require(installationId).chain(this::statusOf);
     }
 
