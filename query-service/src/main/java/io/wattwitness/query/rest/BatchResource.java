@@ -1,8 +1,8 @@
 package io.wattwitness.query.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.wattwitness.query.service.ApiModel.BatchView;
-import io.wattwitness.query.service.ApiModel.ProofView;
+import io.wattwitness.query.rest.model.BatchView;
+import io.wattwitness.query.rest.model.ProofView;
 import io.wattwitness.query.service.BatchService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

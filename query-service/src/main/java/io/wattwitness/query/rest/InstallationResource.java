@@ -2,10 +2,10 @@ package io.wattwitness.query.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.wattwitness.query.config.Roles;
-import io.wattwitness.query.service.ApiModel.InstallationRequest;
-import io.wattwitness.query.service.ApiModel.InstallationView;
-import io.wattwitness.query.service.ApiModel.StatusView;
-import io.wattwitness.query.service.ApiModel.SummaryView;
+import io.wattwitness.query.rest.model.InstallationRequest;
+import io.wattwitness.query.rest.model.InstallationView;
+import io.wattwitness.query.rest.model.StatusView;
+import io.wattwitness.query.rest.model.SummaryView;
 import io.wattwitness.query.service.EnergyService;
 import io.wattwitness.query.service.InstallationService;
 import io.wattwitness.query.service.StatusService;
