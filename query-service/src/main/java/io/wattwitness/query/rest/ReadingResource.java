@@ -31,10 +31,16 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.time.Instant;
 import java.time.ZoneId;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** {@code /api/v1/readings} (API contract, "Readings"). */
 @Path("/api/v1/readings")
 public class ReadingResource {
+
+    /** OpenAPI description of the instant parameters ({@link TypedParams}). */
+    private static final String TIME = "Unix seconds (integer or fractional) or ISO-8601 with offset, 1970 to 9999";
 
     private final ReadingService readings;
     private final EnergyService energy;
@@ -109,9 +115,12 @@ public class ReadingResource {
      */
     @GET
     @Path("/{installation_id}")
-    public Uni<ReadingPage> list(@PathParam("installation_id") long installationId, @QueryParam("start") Instant start,
-            @QueryParam("end") Instant end, @QueryParam("verified_only") Boolean verifiedOnly,
-            @QueryParam("limit") PageLimit limit, @QueryParam("cursor") ReadingCursor cursor) {
+    public Uni<ReadingPage> list(@PathParam("installation_id") long installationId,
+            @QueryParam("start") @Parameter(schema = @Schema(type = SchemaType.STRING, description = TIME)) Instant start,
+            @QueryParam("end") @Parameter(schema = @Schema(type = SchemaType.STRING, description = TIME)) Instant end,
+            @QueryParam("verified_only") Boolean verifiedOnly, @QueryParam("limit") PageLimit limit,
+            @QueryParam("cursor") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                    description = "next_cursor of the previous page")) ReadingCursor cursor) {
         return readings.list(installationId, start, end, verifiedOnly == null || verifiedOnly, PageLimit.orDefault(limit),
                 cursor);
     }
@@ -138,7 +147,11 @@ public class ReadingResource {
     @GET
     @Path("/{installation_id}/chart")
     public Uni<ChartView> chart(@PathParam("installation_id") long installationId,
-            @QueryParam("time_frame") TimeFrame timeFrame, @QueryParam("tz") ZoneId tz, @QueryParam("end") Instant end) {
+            @QueryParam("time_frame") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"hour", "day", "week", "month", "year"}, defaultValue = "day")) TimeFrame timeFrame,
+            @QueryParam("tz") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                    description = "IANA time zone, e.g. Europe/Brussels")) ZoneId tz,
+            @QueryParam("end") @Parameter(schema = @Schema(type = SchemaType.STRING, description = TIME)) Instant end) {
         return energy.chart(installationId, timeFrame, tz, end);
     }
 

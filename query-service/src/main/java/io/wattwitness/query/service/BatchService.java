@@ -6,10 +6,10 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.wattwitness.query.config.QueryConfig;
+import io.wattwitness.query.repository.BatchRepository;
 import io.wattwitness.query.repository.BatchRepository.BatchReadingRow;
 import io.wattwitness.query.repository.BatchRepository.BatchRow;
 import io.wattwitness.query.repository.BatchRepository.SealCandidate;
-import io.wattwitness.query.repository.BatchRepository;
 import io.wattwitness.query.repository.InstallationKeyRepository;
 import io.wattwitness.query.repository.InstallationRepository;
 import io.wattwitness.query.rest.model.BatchReading;
@@ -186,7 +186,7 @@ public class BatchService {
     }
 
     /**
-     * Records that readings were anchored. Batch form: idempotent for the same transaction; 409 when the given
+     * Records that readings were anchored. Batch form: idempotent for the same transaction; a conflict when the given
      * root differs from the sealed one, or when the batch is already anchored by another transaction and no root
      * is given; with the matching root, another transaction replaces the recorded one (re-anchored after a chain
      * reorganisation). Range form:

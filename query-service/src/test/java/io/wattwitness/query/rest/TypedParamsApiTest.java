@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.wattwitness.kafka.KafkaBrokerTestResource;
 import io.wattwitness.query.QueryDatabaseTestResource;
@@ -130,5 +131,25 @@ class TypedParamsApiTest {
                 + "\"first_reading_id\":42,\"last_reading_id\":43,\"count\":2}", mapper.writeValueAsString(view));
         assertEquals("{\"readings\":[],\"first_reading_id\":null,\"last_reading_id\":null,\"count\":0}",
                 mapper.writeValueAsString(new PendingView(List.of(), null, null, 0)));
+    }
+
+    @Test
+    void openApiDescribesTheTypedParameters() {
+        JsonPath doc = given().get("/q/openapi?format=json").then().statusCode(200).extract()
+                .jsonPath();
+        String chart = "paths.'/api/v1/readings/{installation_id}/chart'.get.parameters";
+        assertEquals(List.of("installation_id", "end", "time_frame", "tz"), doc.getList(chart + ".name"));
+        assertEquals(Map.of("type", "integer", "format", "int64"), doc.getMap(chart + "[0].schema"));
+        assertEquals(Map.of("type", "string", "description",
+                "Unix seconds (integer or fractional) or ISO-8601 with offset, 1970 to 9999"), doc.getMap(chart + "[1].schema"));
+        assertEquals(Map.of("type", "string", "enum", List.of("hour", "day", "week", "month", "year"), "default", "day"),
+                doc.getMap(chart + "[2].schema"));
+        assertEquals(Map.of("type", "string", "description", "IANA time zone, e.g. Europe/Brussels"),
+                doc.getMap(chart + "[3].schema"));
+        assertEquals(Map.of("type", "integer", "format", "int32", "minimum", 1, "maximum", 1000, "default", 100),
+                doc.getMap("components.schemas.PageLimit"));
+        assertEquals(Map.of("type", "array", "minItems", 5, "maxItems", 5,
+                "description", "[id, power_w (W), total_wh (Wh), timestamp (Unix s), signature (128 hex)]"),
+                doc.getMap("components.schemas.PendingReading"));
     }
 }

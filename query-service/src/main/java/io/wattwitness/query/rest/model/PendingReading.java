@@ -2,6 +2,8 @@ package io.wattwitness.query.rest.model;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A verified reading not yet on chain, written as the JSON array {@code [id, power_w, total_wh, timestamp,
@@ -14,6 +16,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param signature low-S signature r‖s, 128 hex
  */
 @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+@Schema(type = SchemaType.ARRAY, minItems = 5, maxItems = 5,
+        description = "[id, power_w (W), total_wh (Wh), timestamp (Unix s), signature (128 hex)]")
 @JsonPropertyOrder({"id", "powerW", "totalWh", "timestamp", "signature"})
 public record PendingReading(long id, double powerW, double totalWh, long timestamp, String signature) {
 }
