@@ -204,34 +204,34 @@ public class BatchRepository {
      * @param lastId last reading id (inclusive)
      * @param txHash transaction hash
      * @param blockNumber block number
-     * @return {readings newly marked, readings of the range already marked with this transaction}
+     * @return readings newly marked and readings of the range already marked with this transaction
      */
-    public Uni<int[]> markRange(long firstId, long lastId, String txHash, long blockNumber) {
+    public Uni<RangeMarked> markRange(long firstId, long lastId, String txHash, long blockNumber) {
         return pool.withTransaction(tx -> tx.preparedQuery("UPDATE readings SET is_on_chain = TRUE, blockchain_tx_hash = $3, "
                 + "blockchain_block_number = $4 WHERE id BETWEEN $1 AND $2 AND status = '" + ReadingStatus.VERIFIED.word() + "' AND NOT is_on_chain")
                 .execute(Tuple.of(firstId, lastId, txHash, blockNumber))
                 .chain(updated -> tx.preparedQuery("SELECT count(*) FROM readings WHERE id BETWEEN $1 AND $2 "
                         + "AND is_on_chain AND blockchain_tx_hash = $3")
                         .execute(Tuple.of(firstId, lastId, txHash))
-                        .map(rows -> new int[] {updated.rowCount(),
-                            (int) (rows.iterator().next().getLong(0) - updated.rowCount())})));
+                        .map(rows -> new RangeMarked(updated.rowCount(),
+                            (int) (rows.iterator().next().getLong(0) - updated.rowCount())))));
     }
 
     /**
      * Verified readings not yet on chain, in id order.
      *
      * @param limit at most this many
-     * @return rows of (id, power_w, total_wh, timestamp s, signature hex)
+     * @return the readings
      */
-    public Uni<List<Object[]>> pending(int limit) {
+    public Uni<List<PendingRow>> pending(int limit) {
         return pool.preparedQuery("SELECT id, power_w, total_wh, timestamp_ms, encode(signature, 'hex') FROM readings "
                 + "WHERE status = '" + ReadingStatus.VERIFIED.word() + "' AND NOT is_on_chain ORDER BY id LIMIT $1")
                 .execute(Tuple.of(limit))
                 .map(rows -> {
-                    List<Object[]> out = new ArrayList<>(rows.size());
+                    List<PendingRow> out = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        out.add(new Object[] {row.getLong(0), row.getDouble(1), row.getDouble(2),
-                            Math.floorDiv(row.getLong(3), 1000L), row.getString(4)});
+                        out.add(new PendingRow(row.getLong(0), row.getDouble(1), row.getDouble(2), row.getLong(3),
+                                row.getString(4)));
                     }
                     return out;
                 });
@@ -300,5 +300,26 @@ public class BatchRepository {
      */
     public record BatchReadingRow(long id, long installationId, String deviceId, byte[] message, byte[] signature,
             long timestampMs) {
+    }
+
+    /**
+     * A verified reading not yet on chain.
+     *
+     * @param id reading id
+     * @param powerW active power, W
+     * @param totalWh energy register, Wh
+     * @param timestampMs reading time, Unix ms
+     * @param signatureHex low-S signature r‖s, 128 hex
+     */
+    public record PendingRow(long id, double powerW, double totalWh, long timestampMs, String signatureHex) {
+    }
+
+    /**
+     * Outcome of marking an id range anchored.
+     *
+     * @param marked verified readings of the range newly marked with the transaction
+     * @param alreadyMarked readings of the range that were already marked with the same transaction (a repeated call)
+     */
+    public record RangeMarked(int marked, int alreadyMarked) {
     }
 }

@@ -1,8 +1,8 @@
 package io.wattwitness.query.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.wattwitness.query.service.ApiModel.BatchView;
-import io.wattwitness.query.service.ApiModel.ProofView;
+import io.wattwitness.query.rest.model.BatchView;
+import io.wattwitness.query.rest.model.ProofView;
 import io.wattwitness.query.service.BatchService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -29,23 +29,23 @@ public class BatchResource {
     }
 
     /**
-     * @param id batch id
-     * @return the batch with every reading's message and signature
+     * @param id batch id, a positive integer (else 400)
+     * @return the batch with every reading's message and signature; 404 when not sealed
      */
     @GET
     @Path("/{id}")
-    public Uni<BatchView> batch(@PathParam("id") String id) {
+    public Uni<BatchView> batch(@PathParam("id") long id) {
         return batches.batch(id);
     }
 
     /**
-     * @param id batch id
-     * @param readingId reading id
-     * @return the Merkle proof
+     * @param id batch id, a positive integer (else 400)
+     * @param readingId reading id, a positive integer (else 400)
+     * @return the Merkle proof; 404 when the batch or the reading in it is unknown
      */
     @GET
     @Path("/{id}/proof/{reading_id}")
-    public Uni<ProofView> proof(@PathParam("id") String id, @PathParam("reading_id") String readingId) {
+    public Uni<ProofView> proof(@PathParam("id") long id, @PathParam("reading_id") long readingId) {
         return batches.proof(id, readingId);
     }
 }

@@ -1,6 +1,6 @@
 package io.wattwitness.query.rest;
 
-import io.wattwitness.query.service.ApiModel.ChainView;
+import io.wattwitness.query.rest.model.ChainView;
 import io.wattwitness.query.service.ChainService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -2,10 +2,10 @@ package io.wattwitness.query.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.wattwitness.query.config.Roles;
-import io.wattwitness.query.service.ApiModel.InstallationRequest;
-import io.wattwitness.query.service.ApiModel.InstallationView;
-import io.wattwitness.query.service.ApiModel.StatusView;
-import io.wattwitness.query.service.ApiModel.SummaryView;
+import io.wattwitness.query.rest.model.InstallationRequest;
+import io.wattwitness.query.rest.model.InstallationView;
+import io.wattwitness.query.rest.model.StatusView;
+import io.wattwitness.query.rest.model.SummaryView;
 import io.wattwitness.query.service.EnergyService;
 import io.wattwitness.query.service.InstallationService;
 import io.wattwitness.query.service.StatusService;
@@ -54,32 +54,32 @@ public class InstallationResource {
     }
 
     /**
-     * @param id installation id
+     * @param id installation id, a positive integer (else 400 naming {@code installation_id})
      * @return the installation
      */
     @GET
     @Path("/{id}")
-    public Uni<InstallationView> get(@PathParam("id") String id) {
+    public Uni<InstallationView> get(@PathParam("id") @ParamName("installation_id") long id) {
         return installations.get(id);
     }
 
     /**
-     * @param id installation id
+     * @param id installation id, a positive integer (else 400 naming {@code installation_id})
      * @return energy and uptime summary
      */
     @GET
     @Path("/{id}/summary")
-    public Uni<SummaryView> summary(@PathParam("id") String id) {
+    public Uni<SummaryView> summary(@PathParam("id") @ParamName("installation_id") long id) {
         return energy.summary(id);
     }
 
     /**
-     * @param id installation id
+     * @param id installation id, a positive integer (else 400 naming {@code installation_id})
      * @return connection, liveness and anchoring status
      */
     @GET
     @Path("/{id}/status")
-    public Uni<StatusView> status(@PathParam("id") String id) {
+    public Uni<StatusView> status(@PathParam("id") @ParamName("installation_id") long id) {
         return status.status(id);
     }
 }

@@ -3,7 +3,6 @@ package io.wattwitness.query.rest;
 import io.smallrye.mutiny.Multi;
 import io.wattwitness.query.config.QueryConfig;
 import io.wattwitness.query.service.LiveUpdates;
-import io.wattwitness.query.service.Params;
 import io.wattwitness.query.service.StatusService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -34,13 +33,11 @@ public class LiveStream {
     }
 
     /**
-     * @param installationId path parameter of an existing installation ({@link StreamRequestFilter} answers 400/404
-     *     before the stream starts)
+     * @param id an existing installation ({@link StreamRequestFilter} answers 400/404 before the stream starts)
      * @param sse event factory
      * @return the events
      */
-    public Multi<OutboundSseEvent> open(String installationId, Sse sse) {
-        long id = Params.id("installation_id", installationId);
+    public Multi<OutboundSseEvent> open(long id, Sse sse) {
         Multi<OutboundSseEvent> first = status.statusJson(id).map(json -> event(sse, "status", json)).toMulti();
         Multi<OutboundSseEvent> events = live.events(id).map(event -> event(sse, event.name(), event.json()));
         Multi<OutboundSseEvent> beats = Multi.createFrom().ticks().every(heartbeat)

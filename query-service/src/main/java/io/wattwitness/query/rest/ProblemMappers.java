@@ -8,7 +8,12 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.wattwitness.query.service.ProblemException;
+import io.wattwitness.query.service.ConflictException;
+import io.wattwitness.query.service.DomainException;
+import io.wattwitness.query.service.InvalidArgumentException;
+import io.wattwitness.query.service.NotFoundException;
+import io.wattwitness.query.service.RefusedException;
+import io.wattwitness.query.service.TooLargeException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
@@ -27,18 +32,30 @@ public class ProblemMappers {
     public static final String PROBLEM_JSON = "application/problem+json";
 
     /**
-     * @param problem a service problem
+     * @param failure a refusal of a service: {@link InvalidArgumentException} 400, {@link NotFoundException} 404,
+     *     {@link ConflictException} 409, {@link TooLargeException} 413, {@link RefusedException} 422 (its summary as
+     *     title); its extension members follow {@code field}
      * @return its response
      */
     @ServerExceptionMapper
-    public Response problem(ProblemException problem) {
-        Response response = problem(problem.status(), problem.title(), problem.getMessage(), problem.field());
-        if (!problem.members().isEmpty()) {
+    public Response domain(DomainException failure) {
+        Response response = problem(status(failure), failure instanceof RefusedException refused ? refused.summary()
+                : TITLES.get(status(failure)), failure.getMessage(), failure.field());
+        if (!failure.members().isEmpty()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> body = (Map<String, Object>) response.getEntity();
-            problem.members().forEach(body::putIfAbsent);
+            failure.members().forEach(body::putIfAbsent);
         }
         return response;
+    }
+
+    /**
+     * @param failure a path or query parameter {@link TypedParams} could not convert
+     * @return 400 naming the parameter
+     */
+    @ServerExceptionMapper
+    public Response parameter(InvalidParameterException failure) {
+        return problem(400, "Invalid request", failure.getMessage(), failure.field());
     }
 
     /**
@@ -103,6 +120,26 @@ public class ProblemMappers {
     public Response unexpected(Exception failure) {
         Log.error("unexpected failure", failure);
         return problem(500, "Internal error", "an unexpected error occurred; it was logged", null);
+    }
+
+    private static final Map<Integer, String> TITLES = Map.of(400, "Invalid request", 404, "Not found", 409, "Conflict",
+            413, "Payload too large");
+
+    /**
+     * @param failure a service refusal
+     * @return its HTTP status
+     */
+    static int status(DomainException failure) {
+        if (failure instanceof InvalidArgumentException) {
+            return 400;
+        } else if (failure instanceof NotFoundException) {
+            return 404;
+        } else if (failure instanceof ConflictException) {
+            return 409;
+        } else if (failure instanceof TooLargeException) {
+            return 413;
+        }
+        return 422; // RefusedException, the last permitted subclass
     }
 
     static Response problem(int status, String title, String detail, String field) {

@@ -3,17 +3,19 @@ package io.wattwitness.query.rest;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.wattwitness.query.config.Roles;
-import io.wattwitness.query.service.ApiModel.ChartView;
-import io.wattwitness.query.service.ApiModel.MarkOnChainRequest;
-import io.wattwitness.query.service.ApiModel.MarkOnChainResult;
-import io.wattwitness.query.service.ApiModel.PendingView;
-import io.wattwitness.query.service.ApiModel.QuarantinePage;
-import io.wattwitness.query.service.ApiModel.ReadingPage;
-import io.wattwitness.query.service.ApiModel.ReadingView;
-import io.wattwitness.query.service.ApiModel.SubmitResult;
+import io.wattwitness.query.rest.model.ChartView;
+import io.wattwitness.query.rest.model.MarkOnChainRequest;
+import io.wattwitness.query.rest.model.MarkOnChainResult;
+import io.wattwitness.query.rest.model.PendingView;
+import io.wattwitness.query.rest.model.QuarantinePage;
+import io.wattwitness.query.rest.model.ReadingPage;
+import io.wattwitness.query.rest.model.ReadingView;
+import io.wattwitness.query.rest.model.SubmitResult;
 import io.wattwitness.query.service.BatchService;
 import io.wattwitness.query.service.EnergyService;
+import io.wattwitness.query.service.ReadingCursor;
 import io.wattwitness.query.service.ReadingService;
+import io.wattwitness.query.service.energy.TimeFrame;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -27,10 +29,18 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** {@code /api/v1/readings} (API contract, "Readings"). */
 @Path("/api/v1/readings")
 public class ReadingResource {
+
+    /** OpenAPI description of the instant parameters ({@link TypedParams}). */
+    private static final String TIME = "Unix seconds (integer or fractional) or ISO-8601 with offset, 1970 to 9999";
 
     private final ReadingService readings;
     private final EnergyService energy;
@@ -64,13 +74,13 @@ public class ReadingResource {
     }
 
     /**
-     * @param limit 1..1000
+     * @param limit 1..1000, default 100
      * @return verified readings not yet on chain
      */
     @GET
     @Path("/pending")
-    public Uni<PendingView> pending(@QueryParam("limit") String limit) {
-        return batches.pending(limit);
+    public Uni<PendingView> pending(@QueryParam("limit") PageLimit limit) {
+        return batches.pending(PageLimit.orDefault(limit));
     }
 
     /**
@@ -85,55 +95,63 @@ public class ReadingResource {
     }
 
     /**
-     * @param installationId installation
+     * @param installationId installation id, a positive integer (else 400)
      * @return the latest reading by reading time
      */
     @GET
     @Path("/latest/{installation_id}")
-    public Uni<ReadingView> latest(@PathParam("installation_id") String installationId) {
+    public Uni<ReadingView> latest(@PathParam("installation_id") long installationId) {
         return readings.latest(installationId);
     }
 
     /**
-     * @param installationId installation
-     * @param start earliest (Unix s or ISO-8601)
-     * @param end latest
+     * @param installationId installation id, a positive integer (else 400)
+     * @param start earliest (Unix s or ISO-8601), optional
+     * @param end latest, optional, not before start
      * @param verifiedOnly default true
      * @param limit 1..1000, default 100
-     * @param cursor from the previous page
+     * @param cursor {@code next_cursor} of the previous page, optional
      * @return readings, newest first
      */
     @GET
     @Path("/{installation_id}")
-    public Uni<ReadingPage> list(@PathParam("installation_id") String installationId, @QueryParam("start") String start,
-            @QueryParam("end") String end, @QueryParam("verified_only") String verifiedOnly,
-            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        return readings.list(installationId, start, end, verifiedOnly, limit, cursor);
+    public Uni<ReadingPage> list(@PathParam("installation_id") long installationId,
+            @QueryParam("start") @Parameter(schema = @Schema(type = SchemaType.STRING, description = TIME)) Instant start,
+            @QueryParam("end") @Parameter(schema = @Schema(type = SchemaType.STRING, description = TIME)) Instant end,
+            @QueryParam("verified_only") Boolean verifiedOnly, @QueryParam("limit") PageLimit limit,
+            @QueryParam("cursor") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                    description = "next_cursor of the previous page")) ReadingCursor cursor) {
+        return readings.list(installationId, start, end, verifiedOnly == null || verifiedOnly, PageLimit.orDefault(limit),
+                cursor);
     }
 
     /**
-     * @param installationId installation
-     * @param limit 1..1000
+     * @param installationId installation id, a positive integer (else 400)
+     * @param limit 1..1000, default 100
      * @return quarantined inputs of its devices
      */
     @GET
     @Path("/{installation_id}/quarantine")
-    public Uni<QuarantinePage> quarantine(@PathParam("installation_id") String installationId,
-            @QueryParam("limit") String limit) {
-        return readings.quarantine(installationId, limit);
+    public Uni<QuarantinePage> quarantine(@PathParam("installation_id") long installationId,
+            @QueryParam("limit") PageLimit limit) {
+        return readings.quarantine(installationId, PageLimit.orDefault(limit));
     }
 
     /**
-     * @param installationId installation
-     * @param timeFrame hour | day | week | month | year
-     * @param tz IANA zone override
-     * @param end chart end
+     * @param installationId installation id, a positive integer (else 400)
+     * @param timeFrame hour | day | week | month | year, default day
+     * @param tz IANA zone overriding the installation's, optional
+     * @param end chart end (Unix s or ISO-8601), default now
      * @return energy chart in Wh
      */
     @GET
     @Path("/{installation_id}/chart")
-    public Uni<ChartView> chart(@PathParam("installation_id") String installationId,
-            @QueryParam("time_frame") String timeFrame, @QueryParam("tz") String tz, @QueryParam("end") String end) {
+    public Uni<ChartView> chart(@PathParam("installation_id") long installationId,
+            @QueryParam("time_frame") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"hour", "day", "week", "month", "year"}, defaultValue = "day")) TimeFrame timeFrame,
+            @QueryParam("tz") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                    description = "IANA time zone, e.g. Europe/Brussels")) ZoneId tz,
+            @QueryParam("end") @Parameter(schema = @Schema(type = SchemaType.STRING, description = TIME)) Instant end) {
         return energy.chart(installationId, timeFrame, tz, end);
     }
 
@@ -141,14 +159,14 @@ public class ReadingResource {
      * Server-sent events: {@code reading} (Reading JSON) and {@code status} (status JSON), a heartbeat comment
      * every 15 s. The current status is sent first.
      *
-     * @param installationId installation
+     * @param installationId installation id, a positive integer (else 400)
      * @param sse event factory
      * @return the stream
      */
     @GET
     @Path("/{installation_id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> stream(@PathParam("installation_id") String installationId, @Context Sse sse) {
+    public Multi<OutboundSseEvent> stream(@PathParam("installation_id") long installationId, @Context Sse sse) {
         return stream.open(installationId, sse);
     }
 }

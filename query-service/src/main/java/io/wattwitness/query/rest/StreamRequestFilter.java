@@ -37,6 +37,7 @@ public class StreamRequestFilter {
         if (!"GET".equals(request.getMethod()) || !stream.matches()) {
             return Uni.createFrom().nullItem();
         }
-        return installations.get(stream.group(1)).replaceWith((Response) null);
+        long id = TypedParams.positiveId("installation_id", stream.group(1));
+        return installations.get(id).replaceWith((Response) null);
     }
 }

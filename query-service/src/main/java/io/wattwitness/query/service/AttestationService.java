@@ -27,15 +27,15 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * The anchor files are read at start-up ({@link Startup}): an unreadable file, or one holding anything but
  * certificates, stops the service instead of silently disabling attestation.
  *
- * <p>Errors of {@link #check}, as problems ({@code application/problem+json}):
+ * <p>Errors of {@link #check} (the REST layer renders them as {@code application/problem+json}, status in brackets):
  * <ul>
- * <li>400 {@code malformed_certificate}, field {@code certificates} or {@code certificates[i]}: not 1 to
+ * <li>{@link InvalidArgumentException} (400) {@code malformed_certificate}, field {@code certificates} or {@code certificates[i]}: not 1 to
  * {@value AttestationChecker#MAX_CERTIFICATES} members, a member that is not exactly one PEM X.509 certificate, or a
  * device key that is not P-256;</li>
- * <li>422 {@code attestation_failed} with {@code reason} {@code key_mismatch}, {@code expired},
+ * <li>{@link RefusedException} (422) {@code attestation_failed} with {@code reason} {@code key_mismatch}, {@code expired},
  * {@code not_yet_valid}, {@code chain_does_not_verify} or {@code untrusted_root}: the chain does not attest the
  * key, the detail names the check and the certificate;</li>
- * <li>422 {@code attestation_disabled}, field {@code certificates}: certificates sent while no anchor is
+ * <li>{@link RefusedException} (422) {@code attestation_disabled}, field {@code certificates}: certificates sent while no anchor is
  * configured.</li>
  * </ul>
  */
@@ -71,14 +71,15 @@ public class AttestationService {
      * @param key the registered key
      * @param at check time
      * @return the verdict, or null when {@code certificates} is null (nothing to check)
-     * @throws ProblemException 400 / 422 as listed in the class comment
+     * @throws InvalidArgumentException malformed certificates ({@code code} {@code malformed_certificate})
+     * @throws RefusedException {@code attestation_failed} or {@code attestation_disabled}
      */
     public AttestationVerdict check(List<String> certificates, DeviceKey key, Instant at) {
         if (certificates == null) {
             return null;
         }
         if (checker == null) {
-            throw ProblemException.unprocessable(Reason.ATTESTATION_DISABLED.code(), "Attestation disabled",
+            throw new RefusedException(Reason.ATTESTATION_DISABLED.code(), "Attestation disabled",
                     "certificates", "certificates: attestation is disabled on this server (no trust anchor is "
                             + "configured in wattwitness.attestation.trust-anchors); register without certificates",
                     Map.of());
@@ -88,10 +89,9 @@ public class AttestationService {
         } catch (AttestationFailure failure) {
             String code = failure.reason().code();
             if (failure.reason() == Reason.MALFORMED_CERTIFICATE) {
-                throw new ProblemException(400, "Invalid request", failure.member() + ": " + failure.getMessage(),
-                        failure.member(), Map.of("code", code));
+                throw new InvalidArgumentException(failure.member(), failure.getMessage(), Map.of("code", code));
             }
-            throw ProblemException.unprocessable("attestation_failed", "Attestation failed", failure.member(),
+            throw new RefusedException("attestation_failed", "Attestation failed", failure.member(),
                     failure.member() + ": " + code + ": " + failure.getMessage(), Map.of("reason", code));
         }
     }

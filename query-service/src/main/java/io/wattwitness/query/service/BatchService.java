@@ -2,6 +2,7 @@ package io.wattwitness.query.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.wattwitness.query.config.QueryConfig;
@@ -11,15 +12,15 @@ import io.wattwitness.query.repository.BatchRepository.BatchRow;
 import io.wattwitness.query.repository.BatchRepository.SealCandidate;
 import io.wattwitness.query.repository.InstallationKeyRepository;
 import io.wattwitness.query.repository.InstallationRepository;
-import io.wattwitness.query.service.ApiModel.BatchReading;
-import io.wattwitness.query.service.ApiModel.BatchView;
-import io.wattwitness.query.service.ApiModel.MarkOnChainRequest;
-import io.wattwitness.query.service.ApiModel.MarkOnChainResult;
-import io.wattwitness.query.service.ApiModel.PendingView;
-import io.wattwitness.query.service.ApiModel.ProofView;
+import io.wattwitness.query.rest.model.BatchReading;
+import io.wattwitness.query.rest.model.BatchView;
+import io.wattwitness.query.rest.model.MarkOnChainRequest;
+import io.wattwitness.query.rest.model.MarkOnChainResult;
+import io.wattwitness.query.rest.model.PendingReading;
+import io.wattwitness.query.rest.model.PendingView;
+import io.wattwitness.query.rest.model.ProofView;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.MerkleTree;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,13 +111,12 @@ public class BatchService {
     }
 
     /**
-     * @param id path parameter
-     * @return the batch with its readings; 404 if not sealed
+     * @param batchId batch id
+     * @return the batch with its readings; {@link NotFoundException} if not sealed
      */
-    public Uni<BatchView> batch(String id) {
-        long batchId = Params.id("id", id);
+    public Uni<BatchView> batch(long batchId) {
         return batches.find(batches.pool(), batchId, false).chain(found -> {
-            BatchRow batch = found.orElseThrow(() -> ProblemException.notFound("batch " + batchId + " is not sealed"));
+            BatchRow batch = found.orElseThrow(() -> new NotFoundException("batch " + batchId + " is not sealed"));
             return batches.readings(batches.pool(), batchId).map(rows -> view(batch, rows.stream()
                     .map(row -> new BatchReading(row.id(), row.installationId(), row.deviceId(), Hex.encode(row.message()),
                             Hex.encode(row.signature()), Math.floorDiv(row.timestampMs(), 1000L)))
@@ -124,25 +124,23 @@ public class BatchService {
         });
     }
 
-    /** @return the newest batch without readings; 404 if none */
+    /** @return the newest batch without readings; {@link NotFoundException} if none */
     public Uni<BatchView> latest() {
-        return batches.latest().map(found -> view(found.orElseThrow(() -> ProblemException.notFound("no batch sealed yet")),
+        return batches.latest().map(found -> view(found.orElseThrow(() -> new NotFoundException("no batch sealed yet")),
                 null));
     }
 
     /**
      * The Merkle proof of one reading.
      *
-     * @param id batch path parameter
-     * @param readingId reading path parameter
-     * @return the proof; 404 when the batch or the reading in it is unknown
+     * @param batchId batch id
+     * @param reading reading id
+     * @return the proof; {@link NotFoundException} when the batch or the reading in it is unknown
      */
     @WithSession
-    public Uni<ProofView> proof(String id, String readingId) {
-        long batchId = Params.id("id", id);
-        long reading = Params.id("reading_id", readingId);
+    public Uni<ProofView> proof(long batchId, long reading) {
         return batches.find(batches.pool(), batchId, false).chain(found -> {
-            BatchRow batch = found.orElseThrow(() -> ProblemException.notFound("batch " + batchId + " is not sealed"));
+            BatchRow batch = found.orElseThrow(() -> new NotFoundException("batch " + batchId + " is not sealed"));
             return batches.readings(batches.pool(), batchId).chain(rows -> {
                 int index = -1;
                 List<byte[]> leaves = new ArrayList<>(rows.size());
@@ -153,7 +151,7 @@ public class BatchService {
                     }
                 }
                 if (index < 0) {
-                    throw ProblemException.notFound("reading " + reading + " is not in batch " + batchId);
+                    throw new NotFoundException("reading " + reading + " is not in batch " + batchId);
                 }
                 MerkleTree tree = MerkleTree.of(leaves);
                 if (!Arrays.equals(tree.root(), batch.merkleRoot())) {
@@ -175,18 +173,20 @@ public class BatchService {
     /**
      * Verified readings not yet on chain, oldest first (original shape).
      *
-     * @param limit 1..1000, default 100
+     * @param size at most this many readings, ≥ 1
      * @return the pending readings
      */
-    public Uni<PendingView> pending(String limit) {
-        int size = Params.limit("limit", limit, 100, 1000);
-        return batches.pending(size).map(rows -> new PendingView(rows,
-                rows.isEmpty() ? null : (Long) rows.get(0)[0], rows.isEmpty() ? null : (Long) rows.get(rows.size() - 1)[0],
-                rows.size()));
+    public Uni<PendingView> pending(int size) {
+        return batches.pending(size).map(rows -> {
+            List<PendingReading> readings = rows.stream().map(row -> new PendingReading(row.id(), row.powerW(),
+                    row.totalWh(), Math.floorDiv(row.timestampMs(), 1000L), row.signatureHex())).toList();
+            return new PendingView(readings, readings.isEmpty() ? null : readings.get(0).id(),
+                    readings.isEmpty() ? null : readings.get(readings.size() - 1).id(), readings.size());
+        });
     }
 
     /**
-     * Records that readings were anchored. Batch form: idempotent for the same transaction; 409 when the given
+     * Records that readings were anchored. Batch form: idempotent for the same transaction; a conflict when the given
      * root differs from the sealed one, or when the batch is already anchored by another transaction and no root
      * is given; with the matching root, another transaction replaces the recorded one (re-anchored after a chain
      * reorganisation). Range form:
@@ -197,47 +197,47 @@ public class BatchService {
      */
     public Uni<MarkOnChainResult> markOnChain(MarkOnChainRequest request) {
         if (request == null) {
-            throw ProblemException.badRequest("body", "a JSON object is required");
+            throw new InvalidArgumentException("body", "a JSON object is required");
         }
         String txHash = request.blockchainTxHash() == null ? "" : request.blockchainTxHash().trim().toLowerCase(Locale.ROOT);
         if (!txHash.startsWith("0x") || !Hex.isHex(txHash.substring(2), 64)) {
-            throw ProblemException.badRequest("blockchain_tx_hash", "must be 0x followed by 64 hex characters");
+            throw new InvalidArgumentException("blockchain_tx_hash", "must be 0x followed by 64 hex characters");
         }
         if (request.blockchainBlockNumber() == null || request.blockchainBlockNumber() < 0) {
-            throw ProblemException.badRequest("blockchain_block_number", "must be a non-negative integer");
+            throw new InvalidArgumentException("blockchain_block_number", "must be a non-negative integer");
         }
         long block = request.blockchainBlockNumber();
         if (request.batchId() != null) {
             return markBatch(request, txHash, block);
         }
         if (request.firstReadingId() == null || request.firstReadingId() < 1) {
-            throw ProblemException.badRequest("first_reading_id", "is required (or batch_id) and must be positive");
+            throw new InvalidArgumentException("first_reading_id", "is required (or batch_id) and must be positive");
         }
         if (request.lastReadingId() == null || request.lastReadingId() < request.firstReadingId()) {
-            throw ProblemException.badRequest("last_reading_id", "is required and must be >= first_reading_id");
+            throw new InvalidArgumentException("last_reading_id", "is required and must be >= first_reading_id");
         }
         return batches.markRange(request.firstReadingId(), request.lastReadingId(), txHash, block)
-                .map(counts -> new MarkOnChainResult(null, counts[0], counts[0] == 0 && counts[1] > 0));
+                .map(range -> new MarkOnChainResult(null, range.marked(), range.marked() == 0 && range.alreadyMarked() > 0));
     }
 
     private Uni<MarkOnChainResult> markBatch(MarkOnChainRequest request, String txHash, long block) {
         long batchId = request.batchId();
         if (batchId < 1) {
-            throw ProblemException.badRequest("batch_id", "must be a positive integer");
+            throw new InvalidArgumentException("batch_id", "must be a positive integer");
         }
         byte[] root = null;
         if (request.merkleRoot() != null) {
             String text = request.merkleRoot().trim();
             if (!text.startsWith("0x") || !Hex.isHex(text.substring(2), 64)) {
-                throw ProblemException.badRequest("merkle_root", "must be 0x followed by 64 hex characters");
+                throw new InvalidArgumentException("merkle_root", "must be 0x followed by 64 hex characters");
             }
             root = Hex.decode(text.substring(2));
         }
         byte[] expectedRoot = root;
         return batches.pool().withTransaction(tx -> batches.find(tx, batchId, true).chain(found -> {
-            BatchRow batch = found.orElseThrow(() -> ProblemException.notFound("batch " + batchId + " is not sealed"));
+            BatchRow batch = found.orElseThrow(() -> new NotFoundException("batch " + batchId + " is not sealed"));
             if (expectedRoot != null && !Arrays.equals(expectedRoot, batch.merkleRoot())) {
-                throw ProblemException.conflict("merkle_root", "batch " + batchId + " was sealed with root "
+                throw new ConflictException("merkle_root", "batch " + batchId + " was sealed with root "
                         + hex32(batch.merkleRoot()) + ", not " + hex32(expectedRoot));
             }
             if (batch.onChain()) {
@@ -245,7 +245,7 @@ public class BatchService {
                     return Uni.createFrom().item(new MarkOnChainResult(batchId, 0, true));
                 }
                 if (expectedRoot == null) {
-                    throw ProblemException.conflict("blockchain_tx_hash", "batch " + batchId
+                    throw new ConflictException("blockchain_tx_hash", "batch " + batchId
                             + " is already anchored by transaction " + batch.txHash()
                             + "; give merkle_root to record a re-anchoring");
                 }

@@ -1,7 +1,7 @@
 package io.wattwitness.query.service;
 
 import io.wattwitness.query.config.QueryConfig;
-import io.wattwitness.query.service.ApiModel.ChainView;
+import io.wattwitness.query.rest.model.ChainView;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 

@@ -3,14 +3,15 @@ package io.wattwitness.query.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.wattwitness.query.config.QueryConfig;
 import io.wattwitness.query.repository.EnergySlotRepository;
 import io.wattwitness.query.repository.Installation;
 import io.wattwitness.query.repository.Reading;
 import io.wattwitness.query.repository.ReadingRepository;
-import io.wattwitness.query.service.ApiModel.ChartPoint;
-import io.wattwitness.query.service.ApiModel.ChartView;
-import io.wattwitness.query.service.ApiModel.SummaryView;
+import io.wattwitness.query.rest.model.ChartPoint;
+import io.wattwitness.query.rest.model.ChartView;
+import io.wattwitness.query.rest.model.SummaryView;
 import io.wattwitness.query.service.energy.BucketGrid;
 import io.wattwitness.query.service.energy.CalendarBucket;
 import io.wattwitness.query.service.energy.CalendarBuckets;
@@ -19,7 +20,6 @@ import io.wattwitness.query.service.energy.EnergyPolicy;
 import io.wattwitness.query.service.energy.EnergySample;
 import io.wattwitness.query.service.energy.Slots;
 import io.wattwitness.query.service.energy.TimeFrame;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -152,17 +152,18 @@ public class EnergyService {
     /**
      * The chart of a time frame, summed from the rollups.
      *
-     * @param installationId path parameter
-     * @param timeFrame hour | day | week | month | year (default day)
-     * @param tz IANA zone overriding the installation's, optional
-     * @param end instant the chart ends at (Unix s or ISO-8601), default now
-     * @return the chart
+     * @param installationId installation id
+     * @param frame time frame, null for {@link TimeFrame#DAY}
+     * @param zone zone overriding the installation's, or null
+     * @param end instant the chart ends at, null for now
+     * @return the chart; {@link NotFoundException} when the installation is unknown
      */
     @WithSession
-    public Uni<ChartView> chart(String installationId, String timeFrame, String tz, String end) {
-        Request request = request(timeFrame, tz, end);
-        return installations.require(installationId).chain(installation -> chartOf(installation.id, request.frame(),
-                request.zone() != null ? request.zone() : ZoneId.of(installation.timezone), request.end()));
+    public Uni<ChartView> chart(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
+        TimeFrame chosen = frame == null ? TimeFrame.DAY : frame;
+        Instant until = end == null ? Instant.now() : end;
+        return installations.require(installationId).chain(installation -> chartOf(installation.id, chosen,
+                zone != null ? zone : ZoneId.of(installation.timezone), until));
     }
 
     /**
@@ -217,11 +218,11 @@ public class EnergyService {
     /**
      * Lifetime and today's energy, current power, last reading age and uptime.
      *
-     * @param installationId path parameter
-     * @return the summary
+     * @param installationId installation id
+     * @return the summary; {@link NotFoundException} when the installation is unknown
      */
     @WithSession
-    public Uni<SummaryView> summary(String installationId) {
+    public Uni<SummaryView> summary(long installationId) {
         return installations.require(installationId).chain(installation -> {
             ZoneId zone = ZoneId.of(installation.timezone);
             Instant now = Instant.now();
@@ -250,17 +251,5 @@ public class EnergyService {
         return new SummaryView(installation.id, latest == null ? null : latest.powerW, lastAt, age, todayMwh / 1000.0,
                 lifetimeMwh / 1000.0, firstMs == null ? null : Math.floorDiv(firstMs, 1000L),
                 latest == null ? null : latest.boot, uptime, installation.timezone);
-    }
-
-    private record Request(TimeFrame frame, ZoneId zone, Instant end) {
-    }
-
-    private static Request request(String timeFrame, String tz, String end) {
-        TimeFrame frame = timeFrame == null || timeFrame.isBlank() ? TimeFrame.DAY : TimeFrame.parse(timeFrame)
-                .orElseThrow(() -> ProblemException.badRequest("time_frame",
-                        "must be one of hour, day, week, month, year; got '" + timeFrame + "'"));
-        ZoneId zone = tz == null || tz.isBlank() ? null : Params.zone("tz", tz);
-        Instant until = Params.instant("end", end);
-        return new Request(frame, zone, until == null ? Instant.now() : until);
     }
 }

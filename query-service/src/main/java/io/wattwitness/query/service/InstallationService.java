@@ -8,10 +8,10 @@ import io.wattwitness.query.repository.Installation;
 import io.wattwitness.query.repository.InstallationKey;
 import io.wattwitness.query.repository.InstallationKeyRepository;
 import io.wattwitness.query.repository.InstallationRepository;
-import io.wattwitness.query.service.ApiModel.AttestationView;
-import io.wattwitness.query.service.ApiModel.InstallationRequest;
-import io.wattwitness.query.service.ApiModel.InstallationView;
-import io.wattwitness.query.service.ApiModel.KeyView;
+import io.wattwitness.query.rest.model.AttestationView;
+import io.wattwitness.query.rest.model.InstallationRequest;
+import io.wattwitness.query.rest.model.InstallationView;
+import io.wattwitness.query.rest.model.KeyView;
 import io.wattwitness.query.service.attestation.AttestationVerdict;
 import io.wattwitness.reading.DeviceKey;
 import io.wattwitness.reading.Hex;
@@ -80,11 +80,11 @@ public class InstallationService {
     }
 
     /**
-     * @param id path parameter
-     * @return the installation; 400 for a bad id, 404 when unknown
+     * @param id installation id
+     * @return the installation; fails with {@link NotFoundException} when unknown
      */
     @WithSession
-    public Uni<InstallationView> get(String id) {
+    public Uni<InstallationView> get(long id) {
         return require(id).chain(installation -> keys.forInstallation(installation.id)
                 .map(history -> view(installation, history)));
     }
@@ -92,13 +92,12 @@ public class InstallationService {
     /**
      * Loads an installation; to be called inside a session.
      *
-     * @param id path parameter {@code installation_id} or {@code id}
-     * @return the row; fails with 400 or 404 problems
+     * @param id installation id
+     * @return the row; fails with {@link NotFoundException} when unknown
      */
-    public Uni<Installation> require(String id) {
-        long parsed = Params.id("installation_id", id);
-        return installations.findById(parsed).onItem().ifNull()
-                .failWith(() -> ProblemException.notFound("installation " + parsed + " does not exist"));
+    public Uni<Installation> require(long id) {
+        return installations.findById(id).onItem().ifNull()
+                .failWith(() -> new NotFoundException("installation " + id + " does not exist"));
     }
 
     /**
@@ -107,8 +106,9 @@ public class InstallationService {
      * {@code certificates}, the chain must attest the body's key (checked before any database access).
      *
      * @param request the body
-     * @return the stored installation and whether it was created; fails with 400 (invalid member, malformed
-     *         certificate), 409 (key conflict), 422 ({@code attestation_failed}, {@code attestation_disabled})
+     * @return the stored installation and whether it was created; fails with {@link InvalidArgumentException} (invalid member,
+     *         malformed certificate), {@link ConflictException} (key conflict), {@link RefusedException}
+     *         ({@code attestation_failed}, {@code attestation_disabled})
      */
     @WithTransaction
     public Uni<Upserted> upsert(InstallationRequest request) {
@@ -119,7 +119,7 @@ public class InstallationService {
             if (existing == null) {
                 return keys.findByDeviceId(valid.key().deviceIdHex()).chain(used -> {
                     if (used != null) {
-                        throw ProblemException.conflict("public_key",
+                        throw new ConflictException("public_key",
                                 "this key is already registered to installation " + used.installationId);
                     }
                     Installation created = new Installation();
@@ -144,7 +144,7 @@ public class InstallationService {
             Uni<Void> keyChange = Uni.createFrom().voidItem();
             if (!existing.publicKey.trim().equals(valid.key().hex())) {
                 if (!Boolean.TRUE.equals(request.rotateKey())) {
-                    throw ProblemException.conflict("public_key",
+                    throw new ConflictException("public_key",
                             "installation " + existing.id + " has another key; send rotate_key: true to replace it");
                 }
                 keyChange = rotate(existing, valid.key(), now);
@@ -167,7 +167,7 @@ public class InstallationService {
     private Uni<Void> rotate(Installation installation, DeviceKey key, Instant now) {
         return keys.findByDeviceId(key.deviceIdHex()).chain(used -> {
             if (used != null) {
-                throw ProblemException.conflict("public_key", "this key was already used by installation "
+                throw new ConflictException("public_key", "this key was already used by installation "
                         + used.installationId + " and cannot be registered again");
             }
             return keys.update("retiredAt = ?1 where installationId = ?2 and retiredAt is null", now, installation.id)
@@ -215,32 +215,33 @@ public class InstallationService {
 
     private static Valid validate(InstallationRequest request) {
         if (request == null) {
-            throw ProblemException.badRequest("body", "a JSON object is required");
+            throw new InvalidArgumentException("body", "a JSON object is required");
         }
         if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
-            throw ProblemException.badRequest("name", "is required (1 to 200 characters)");
+            throw new InvalidArgumentException("name", "is required (1 to 200 characters)");
         }
         String mac = request.shellyMac() == null ? "" : request.shellyMac().trim().toLowerCase(Locale.ROOT);
         if (!Hex.isHex(mac, 12)) {
-            throw ProblemException.badRequest("shelly_mac", "must be 12 hex characters");
+            throw new InvalidArgumentException("shelly_mac", "must be 12 hex characters");
         }
         DeviceKey key;
         try {
             key = DeviceKey.ofHex(request.publicKey() == null ? "" : request.publicKey().trim());
         } catch (ReadingFormatException e) {
-            throw ProblemException.badRequest("public_key", "must be 128 hex characters X||Y of a point on P-256 ("
+            throw new InvalidArgumentException("public_key", "must be 128 hex characters X||Y of a point on P-256 ("
                     + e.getMessage() + ")");
         }
         ZoneId zone = request.timezone() == null || request.timezone().isBlank() ? ZoneId.of("UTC")
-                : Params.zone("timezone", request.timezone());
+                : TimeZones.parse(request.timezone()).orElseThrow(
+                        () -> new InvalidArgumentException("timezone", TimeZones.reason(request.timezone())));
         if (request.latitude() != null && !(request.latitude() >= -90 && request.latitude() <= 90)) {
-            throw ProblemException.badRequest("latitude", "must be between -90 and 90");
+            throw new InvalidArgumentException("latitude", "must be between -90 and 90");
         }
         if (request.longitude() != null && !(request.longitude() >= -180 && request.longitude() <= 180)) {
-            throw ProblemException.badRequest("longitude", "must be between -180 and 180");
+            throw new InvalidArgumentException("longitude", "must be between -180 and 180");
         }
         if (request.capacityW() != null && !(request.capacityW() >= 0 && request.capacityW() < 1e12)) {
-            throw ProblemException.badRequest("capacity_w", "must be a non-negative number of watts");
+            throw new InvalidArgumentException("capacity_w", "must be a non-negative number of watts");
         }
         return new Valid(mac, key, zone);
     }

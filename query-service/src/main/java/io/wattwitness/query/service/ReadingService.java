@@ -10,11 +10,11 @@ import io.wattwitness.query.repository.QuarantineEntry;
 import io.wattwitness.query.repository.QuarantineRepository;
 import io.wattwitness.query.repository.Reading;
 import io.wattwitness.query.repository.ReadingRepository;
-import io.wattwitness.query.service.ApiModel.QuarantineItem;
-import io.wattwitness.query.service.ApiModel.QuarantinePage;
-import io.wattwitness.query.service.ApiModel.ReadingPage;
-import io.wattwitness.query.service.ApiModel.ReadingView;
-import io.wattwitness.query.service.ApiModel.SubmitResult;
+import io.wattwitness.query.rest.model.QuarantineItem;
+import io.wattwitness.query.rest.model.QuarantinePage;
+import io.wattwitness.query.rest.model.ReadingPage;
+import io.wattwitness.query.rest.model.ReadingView;
+import io.wattwitness.query.rest.model.SubmitResult;
 import io.wattwitness.reading.Envelope;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingFormatException;
@@ -62,49 +62,44 @@ public class ReadingService {
     /**
      * A page of readings, newest first.
      *
-     * @param installationId path parameter
-     * @param start earliest reading time (Unix s or ISO-8601), optional
-     * @param end latest reading time, optional
-     * @param verifiedOnly default true: only readings whose signature verified and that are not disputed
-     * @param limit 1..1000, default 100
-     * @param cursor {@code next_cursor} of the previous page, optional
-     * @return the page
+     * @param installationId installation id
+     * @param from earliest reading time, or null
+     * @param to latest reading time, or null; not before {@code from} ({@link InvalidArgumentException} {@code end})
+     * @param onlyVerified only readings whose signature verified and that are not disputed
+     * @param size page size, ≥ 1
+     * @param after position after the previous page, or null for the first page
+     * @return the page; {@code next_cursor} set when the page is full
      */
     @WithSession
-    public Uni<ReadingPage> list(String installationId, String start, String end, String verifiedOnly, String limit,
-            String cursor) {
-        Instant from = Params.instant("start", start);
-        Instant to = Params.instant("end", end);
+    public Uni<ReadingPage> list(long installationId, Instant from, Instant to, boolean onlyVerified, int size,
+            ReadingCursor after) {
         if (from != null && to != null && to.isBefore(from)) {
-            throw ProblemException.badRequest("end", "must not be before start");
+            throw new InvalidArgumentException("end", "must not be before start");
         }
-        boolean onlyVerified = Params.bool("verified_only", verifiedOnly, true);
-        int size = Params.limit("limit", limit, 100, 1000);
-        long[] after = Params.parseCursor("cursor", cursor);
         return installations.require(installationId)
                 .chain(installation -> readings.page(installation.id, from == null ? Long.MIN_VALUE : from.toEpochMilli(),
-                        to == null ? Long.MAX_VALUE : to.toEpochMilli(), onlyVerified, after == null ? null : after[0],
-                        after == null ? 0 : after[1], size))
+                        to == null ? Long.MAX_VALUE : to.toEpochMilli(), onlyVerified,
+                        after == null ? null : after.timestampMs(), after == null ? 0 : after.id(), size))
                 .map(found -> {
                     List<ReadingView> views = found.stream().map(ReadingService::view).toList();
                     String next = null;
                     if (found.size() == size) {
                         Reading last = found.get(found.size() - 1);
-                        next = Params.cursor(last.timestampMs, last.id);
+                        next = new ReadingCursor(last.timestampMs, last.id).encode();
                     }
                     return new ReadingPage(views, next);
                 });
     }
 
     /**
-     * @param installationId path parameter
-     * @return the reading with the latest reading time; 404 when there is none
+     * @param installationId installation id
+     * @return the reading with the latest reading time; {@link NotFoundException} when there is none
      */
     @WithSession
-    public Uni<ReadingView> latest(String installationId) {
+    public Uni<ReadingView> latest(long installationId) {
         return installations.require(installationId)
                 .chain(installation -> readings.latestByTime(installation.id))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("installation has no readings yet"))
+                .onItem().ifNull().failWith(() -> new NotFoundException("installation has no readings yet"))
                 .map(ReadingService::view);
     }
 
@@ -120,13 +115,12 @@ public class ReadingService {
     /**
      * Quarantined inputs of an installation's devices, newest first.
      *
-     * @param installationId path parameter
-     * @param limit 1..1000, default 100
+     * @param installationId installation id
+     * @param size at most this many entries, ≥ 1
      * @return the entries
      */
     @WithSession
-    public Uni<QuarantinePage> quarantine(String installationId, String limit) {
-        int size = Params.limit("limit", limit, 100, 1000);
+    public Uni<QuarantinePage> quarantine(long installationId, int size) {
         return installations.require(installationId)
                 .chain(installation -> keys.forInstallation(installation.id).chain(history -> {
                     List<String> deviceIds = new ArrayList<>();
@@ -146,25 +140,25 @@ public class ReadingService {
      */
     public Uni<SubmitResult> submit(byte[] body) {
         if (body == null || body.length == 0) {
-            throw ProblemException.badRequest("body", "a JSON envelope {message, signature} is required");
+            throw new InvalidArgumentException("body", "a JSON envelope {message, signature} is required");
         }
         if (body.length > MAX_BODY) {
-            throw new ProblemException(413, "Payload too large", "the envelope is larger than " + MAX_BODY + " bytes", "body");
+            throw new TooLargeException("body", "the envelope is larger than " + MAX_BODY + " bytes");
         }
         JsonNode json;
         try {
             json = mapper.readTree(body);
         } catch (IOException e) {
-            throw ProblemException.badRequest("body", "is not valid JSON");
+            throw new InvalidArgumentException("body", "is not valid JSON");
         }
         if (json == null || !json.isObject()) {
-            throw ProblemException.badRequest("body", "must be a JSON object {message, signature}");
+            throw new InvalidArgumentException("body", "must be a JSON object {message, signature}");
         }
         Envelope envelope;
         try {
             envelope = Envelope.ofHex(text(json, "message"), text(json, "signature"));
         } catch (ReadingFormatException e) {
-            throw ProblemException.badRequest(e.field(), e.detail());
+            throw new InvalidArgumentException(e.field(), e.detail());
         }
         ByteBuffer message = ByteBuffer.wrap(envelope.message());
         long boot = message.getInt(18) & 0xFFFF_FFFFL;

@@ -16,10 +16,10 @@ import io.wattwitness.query.repository.InstallationKeyRepository;
 import io.wattwitness.query.repository.InstallationRepository;
 import io.wattwitness.query.repository.Reading;
 import io.wattwitness.query.repository.ReadingRepository;
-import io.wattwitness.query.service.ApiModel.Anchoring;
-import io.wattwitness.query.service.ApiModel.Connection;
-import io.wattwitness.query.service.ApiModel.Liveness;
-import io.wattwitness.query.service.ApiModel.StatusView;
+import io.wattwitness.query.rest.model.Anchoring;
+import io.wattwitness.query.rest.model.Connection;
+import io.wattwitness.query.rest.model.Liveness;
+import io.wattwitness.query.rest.model.StatusView;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,11 +82,11 @@ public class StatusService {
     }
 
     /**
-     * @param installationId path parameter
-     * @return the status
+     * @param installationId installation id
+     * @return the status; fails with {@link NotFoundException} when the installation is unknown
      */
     @WithSession
-    public Uni<StatusView> status(String installationId) {
+    public Uni<StatusView> status(long installationId) {
         return installationService.require(installationId).chain(this::statusOf);
     }
 
