@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import io.wattwitness.reading.DeviceSigner;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.MerkleTree;
@@ -14,6 +15,7 @@ import io.wattwitness.verifier.testing.TestAnchor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,6 +171,54 @@ class VerifierAnvilTest {
         assertEquals(3, run.code, run.out + run.err);
         assertEquals(true, run.err.startsWith("network error: cannot reach the JSON-RPC endpoint: "), run.err);
         assertEquals(false, run.err.contains("\tat "), run.err);
+    }
+
+    @Test
+    void theApiModeFetchesTheBundleAndProvesTheReading() throws Exception {
+        HttpServer api = proofApi();
+        try {
+            String base = "http://127.0.0.1:" + api.getAddress().getPort() + "/";
+            Run run = run("--api", base, "--batch", "1", "--reading", "13", "--rpc", anvil.rpcUrl(), "--contract",
+                    anchor.address());
+
+            assertEquals(0, run.code, run.out + run.err);
+            assertEquals("reading 13 of batch 1, contract " + anchor.address() + " via " + anvil.rpcUrl(),
+                    run.out.lines().findFirst().orElseThrow());
+            assertEquals("RESULT: the reading is proven", run.out.lines().reduce((a, b) -> b).orElseThrow());
+
+            Run unknown = run("--api", base, "--batch", "1", "--reading", "99", "--rpc", anvil.rpcUrl(),
+                    "--contract", anchor.address());
+
+            assertEquals(2, unknown.code, unknown.out + unknown.err);
+            assertEquals("error: the API answered 404 for " + base + "api/v1/batches/1/proof/99: {\"status\":404}"
+                    + System.lineSeparator(), unknown.err);
+        } finally {
+            api.stop(0);
+        }
+    }
+
+    @Test
+    void anUnreachableApiExits3() throws Exception {
+        Run run = run("--api", "http://127.0.0.1:" + Anvil.freePort(), "--batch", "1", "--reading", "13", "--rpc",
+                anvil.rpcUrl(), "--contract", anchor.address());
+
+        assertEquals(3, run.code, run.out + run.err);
+        assertEquals(true, run.err.startsWith("network error: cannot reach the API at "), run.err);
+    }
+
+    /** A stand-in of query-service's proof endpoint serving reading 13 (index 3) of batch 1, 404 otherwise. */
+    private static HttpServer proofApi() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/v1/batches/", exchange -> {
+            boolean known = exchange.getRequestURI().getPath().equals("/api/v1/batches/1/proof/13");
+            byte[] body = (known ? bundle(1, 3).toString() : "{\"status\":404}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(known ? 200 : 404, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return server;
     }
 
     /** The JSON query-service's proof endpoint serves for reading {@code index} of batch 1, named batch {@code id}. */
