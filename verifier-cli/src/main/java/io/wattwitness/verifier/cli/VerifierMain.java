@@ -58,8 +58,8 @@ public final class VerifierMain {
             err.println("network error: " + e.getMessage());
             return ExitCode.NETWORK;
         } catch (RuntimeException e) {
-            // web3j wraps some transport failures unchecked; they are still network errors, never a stack trace
-            err.println("network error: " + e);
+            // an answer web3j could not read (e.g. a non-JSON-RPC body): still the endpoint's fault, no stack trace
+            err.println("network error: unreadable answer: " + e);
             return ExitCode.NETWORK;
         }
     }

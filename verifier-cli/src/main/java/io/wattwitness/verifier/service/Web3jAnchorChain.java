@@ -20,6 +20,7 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.exceptions.ClientConnectionException;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.utils.Numeric;
 
@@ -65,6 +66,9 @@ public final class Web3jAnchorChain implements AnchorChain, AutoCloseable {
             }
         } catch (IOException e) {
             throw new ChainException("cannot reach the JSON-RPC endpoint: " + describe(e), e);
+        } catch (ClientConnectionException e) {
+            // web3j's HttpService: the endpoint answered with an HTTP error status
+            throw new ChainException("the JSON-RPC endpoint refused the call: " + e.getMessage(), e);
         }
     }
 
@@ -141,6 +145,9 @@ public final class Web3jAnchorChain implements AnchorChain, AutoCloseable {
                     DefaultBlockParameterName.LATEST).send();
         } catch (IOException e) {
             throw new ChainException("cannot reach the JSON-RPC endpoint: " + describe(e), e);
+        } catch (ClientConnectionException e) {
+            // web3j's HttpService: the endpoint answered with an HTTP error status
+            throw new ChainException("the JSON-RPC endpoint refused the call: " + e.getMessage(), e);
         }
     }
 

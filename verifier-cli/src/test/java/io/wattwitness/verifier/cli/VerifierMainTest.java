@@ -2,8 +2,10 @@ package io.wattwitness.verifier.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,28 @@ class VerifierMainTest {
 
         assertEquals(2, run.code);
         assertEquals(true, run.err.startsWith("error: the bundle is not valid JSON: Unrecognized token 'not'"));
+    }
+
+    @Test
+    void anRpcEndpointAnsweringAnHttpErrorExits3() throws Exception {
+        Path file = Files.writeString(dir.resolve("proof.json"), "{\"batch_id\":1,\"proof\":[],\"merkle_root\":\""
+                + "ab".repeat(32) + "\",\"message\":\"00\",\"signature\":\"00\"}");
+        HttpServer rpc = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        rpc.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        rpc.start();
+        try {
+            Run run = run("--bundle", file.toString(), "--rpc", "http://127.0.0.1:" + rpc.getAddress().getPort(),
+                    "--contract", CONTRACT);
+
+            assertEquals(3, run.code, run.out + run.err);
+            assertEquals(true, run.err.startsWith("network error: the JSON-RPC endpoint refused the call: "),
+                    run.err);
+        } finally {
+            rpc.stop(0);
+        }
     }
 
     private static Run run(String... args) {
