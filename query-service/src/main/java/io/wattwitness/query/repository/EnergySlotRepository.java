@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Energy rollups (table {@code energy_slots}, V2__query.sql) and the raw readings they are computed from. Uses the
+ * Energy rollups (tables {@code energy_slots}, V2__query.sql, 5-minute slots, and {@code energy_hours},
+ * V32__query_energy_hours.sql, their exact sums per UTC hour, rewritten with them) and the raw readings they are
+ * computed from. Uses the
  * reactive SQL client directly: slot rewrites need arrays, advisory locks and set-based inserts.
  * <p>
  * Readings that count for energy are those with status {@code verified} or {@code anomaly} (validly signed);
@@ -24,6 +26,10 @@ import java.util.List;
 public class EnergySlotRepository {
 
     private static final String COUNTED = "status IN ('verified', 'anomaly')";
+    /** Length of an {@code energy_hours} row, ms. */
+    private static final long HOUR_MS = 3_600_000;
+    /** The hour of a slot start in SQL (floor, also for negative times). */
+    private static final String HOUR_OF_SLOT = "slot_ms - ((slot_ms % 3600000) + 3600000) % 3600000";
     private static final String SAMPLE_COLUMNS = "timestamp_ms, energy_mwh, power_mw, flags, id";
 
     private final Pool pool;
@@ -267,7 +273,26 @@ public class EnergySlotRepository {
                 + "estimated, reading_count, first_ms, first_energy_mwh, last_ms, last_energy_mwh) "
                 + "SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::boolean[], $5::int[], $6::bigint[], "
                 + "$7::bigint[], $8::bigint[], $9::bigint[])")
-                .execute(insert)).replaceWith(slot.size());
+                .execute(insert))
+                .chain(() -> replaceHours(client, installationId, fromMs, toMs))
+                .replaceWith(slot.size());
+    }
+
+    /**
+     * Recomputes the {@code energy_hours} rows of every UTC hour that [fromMs, toMs) touches from their slots.
+     */
+    private Uni<Void> replaceHours(SqlClient client, long installationId, long fromMs, long toMs) {
+        long from = Math.floorDiv(fromMs, HOUR_MS) * HOUR_MS;
+        long to = -Math.floorDiv(-toMs, HOUR_MS) * HOUR_MS;
+        Tuple range = Tuple.of(installationId, from, to);
+        return client.preparedQuery("DELETE FROM energy_hours WHERE installation_id = $1 AND hour_ms >= $2 AND hour_ms < $3")
+                .execute(range)
+                .chain(() -> client.preparedQuery("INSERT INTO energy_hours (installation_id, hour_ms, energy_mwh, "
+                        + "estimated, reading_count) SELECT $1, " + HOUR_OF_SLOT + ", sum(energy_mwh)::bigint, "
+                        + "bool_or(estimated), sum(reading_count)::int FROM energy_slots WHERE installation_id = $1 "
+                        + "AND slot_ms >= $2 AND slot_ms < $3 GROUP BY 2")
+                        .execute(range))
+                .replaceWithVoid();
     }
 
     /**
@@ -302,6 +327,47 @@ public class EnergySlotRepository {
                 .map(rows -> bucketSums(rows, n));
     }
 
+    /**
+     * Sums rollups into buckets like {@link #sumBuckets}, reading {@code energy_hours} for every UTC hour that lies
+     * inside one bucket and {@code energy_slots} only for the hours a bucket boundary cuts (every boundary of a zone
+     * offset by 30 or 45 minutes, the range's ends): the same sums from about a twelfth of the rows.
+     *
+     * @param installationId installation
+     * @param bounds n + 1 bucket boundaries, Unix ms, each a slot boundary
+     * @return per bucket: {energy mWh, estimated (0/1), reading count}
+     */
+    public Uni<long[][]> sumBucketsByHours(long installationId, long[] bounds) {
+        int n = bounds.length - 1;
+        Long[] starts = new Long[n];
+        for (int i = 0; i < n; i++) {
+            starts[i] = bounds[i];
+        }
+        List<Long> cut = new ArrayList<>();
+        List<Long> fineFrom = new ArrayList<>();
+        List<Long> fineTo = new ArrayList<>();
+        for (long bound : bounds) {
+            long hour = Math.floorDiv(bound, HOUR_MS) * HOUR_MS;
+            if (hour != bound && (cut.isEmpty() || cut.get(cut.size() - 1) != hour)) {
+                cut.add(hour);
+                fineFrom.add(Math.max(hour, bounds[0]));
+                fineTo.add(Math.min(hour + HOUR_MS, bounds[n]));
+            }
+        }
+        long hoursFrom = Math.floorDiv(bounds[0], HOUR_MS) * HOUR_MS;
+        long hoursTo = -Math.floorDiv(-bounds[n], HOUR_MS) * HOUR_MS;
+        Tuple tuple = Tuple.tuple().addLong(installationId).addArrayOfLong(starts).addLong(hoursFrom).addLong(hoursTo)
+                .addArrayOfLong(cut.toArray(new Long[0])).addArrayOfLong(fineFrom.toArray(new Long[0]))
+                .addArrayOfLong(fineTo.toArray(new Long[0]));
+        return pool.preparedQuery("SELECT width_bucket(t, $2::bigint[]) AS b, sum(e)::bigint, bool_or(x), sum(c)::bigint "
+                + "FROM (SELECT hour_ms AS t, energy_mwh AS e, estimated AS x, reading_count AS c FROM energy_hours "
+                + "WHERE installation_id = $1 AND hour_ms >= $3 AND hour_ms < $4 AND hour_ms <> ALL($5::bigint[]) "
+                + "UNION ALL SELECT s.slot_ms, s.energy_mwh, s.estimated, s.reading_count "
+                + "FROM unnest($6::bigint[], $7::bigint[]) AS r(lo, hi) JOIN energy_slots s "
+                + "ON s.installation_id = $1 AND s.slot_ms >= r.lo AND s.slot_ms < r.hi) u GROUP BY 1")
+                .execute(tuple)
+                .map(rows -> bucketSums(rows, n));
+    }
+
     private static long[][] bucketSums(RowSet<Row> rows, int n) {
         long[][] result = new long[n][3];
         for (Row row : rows) {
@@ -321,9 +387,12 @@ public class EnergySlotRepository {
      * @return energy booked from that slot on, mWh
      */
     public Uni<Long> totalSince(long installationId, long fromMs) {
-        return pool.preparedQuery("SELECT coalesce(sum(energy_mwh), 0)::bigint FROM energy_slots "
-                + "WHERE installation_id = $1 AND slot_ms >= $2")
-                .execute(Tuple.of(installationId, fromMs))
+        // whole hours from energy_hours, the slots before the first whole hour from energy_slots
+        long hour = fromMs == Long.MIN_VALUE ? Long.MIN_VALUE : -Math.floorDiv(-fromMs, HOUR_MS) * HOUR_MS;
+        return pool.preparedQuery("SELECT (SELECT coalesce(sum(energy_mwh), 0) FROM energy_hours "
+                + "WHERE installation_id = $1 AND hour_ms >= $3)::bigint + (SELECT coalesce(sum(energy_mwh), 0) "
+                + "FROM energy_slots WHERE installation_id = $1 AND slot_ms >= $2 AND slot_ms < $3)::bigint")
+                .execute(Tuple.of(installationId, fromMs, hour))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 

@@ -29,7 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Energy analytics over the 5-minute rollups: rollup maintenance from verified
+ * Energy analytics over the rollups (5-minute slots and their sums per UTC hour): rollup maintenance from verified
  * readings, charts in the installation's calendar, and the summary figures.
  * <p>
  * Rollups are recomputed, never incremented: a reading at time T affects the slots between its counted neighbours,
@@ -269,7 +269,9 @@ public class EnergyService {
     }
 
     /**
-     * The chart of a time frame summed from the rollups, for a known installation (no session needed).
+     * The chart of a time frame summed from the rollups, for a known installation (no session needed). Week, month
+     * and year read the hourly rollups for every UTC hour inside one bucket and the 5-minute slots for the hours a
+     * bucket boundary cuts ({@link EnergySlotRepository#sumBucketsByHours}); hour and day read the slots.
      *
      * @param installationId installation id
      * @param frame time frame
@@ -278,8 +280,28 @@ public class EnergyService {
      * @return the chart
      */
     public Uni<ChartView> chartOf(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
+        boolean byHours = frame == TimeFrame.WEEK || frame == TimeFrame.MONTH || frame == TimeFrame.YEAR;
+        return chartOf(installationId, frame, zone, end, byHours);
+    }
+
+    /**
+     * The chart of a time frame summed from the 5-minute slots only, whatever the frame: the reference the hourly
+     * path is compared with in tests and benchmarks.
+     *
+     * @param installationId installation id
+     * @param frame time frame
+     * @param zone zone of the calendar buckets
+     * @param end chart end
+     * @return the chart
+     */
+    public Uni<ChartView> chartFromSlots(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
+        return chartOf(installationId, frame, zone, end, false);
+    }
+
+    private Uni<ChartView> chartOf(long installationId, TimeFrame frame, ZoneId zone, Instant end, boolean byHours) {
         List<CalendarBucket> buckets = CalendarBuckets.forFrame(frame, zone, end);
-        return slots.sumBuckets(installationId, CalendarBuckets.bounds(buckets))
+        long[] bounds = CalendarBuckets.bounds(buckets);
+        return (byHours ? slots.sumBucketsByHours(installationId, bounds) : slots.sumBuckets(installationId, bounds))
                 .map(sums -> {
                     List<ChartPoint> points = new ArrayList<>(buckets.size());
                     long total = 0;
