@@ -3,27 +3,35 @@ package io.wattwitness.query.repository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.wattwitness.query.service.energy.BucketGrid;
-import io.wattwitness.query.service.energy.EnergySample;
-import io.wattwitness.query.service.energy.RegisterState;
 import io.wattwitness.reading.ReadingStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Energy rollups (table {@code energy_slots}, V2__query.sql) and the raw readings they are computed from. Uses the
+ * Energy rollups (tables {@code energy_slots}, V2__query.sql, 5-minute slots, and {@code energy_hours},
+ * V32__query_energy_hours.sql, their exact sums per UTC hour, rewritten with them) and the raw readings they are
+ * computed from. Uses the
  * reactive SQL client directly: slot rewrites need arrays, advisory locks and set-based inserts.
  * <p>
  * Readings that count for energy are those with status {@code verified} or {@code anomaly} (validly signed);
  * {@code disputed} readings never count.
+ * <p>
+ * Speaks in rows only ({@link ReadingRow}, {@link SlotRow}, register states as their stored text): what they mean
+ * for energy is the service's business.
  */
 @ApplicationScoped
 public class EnergySlotRepository {
 
-    private static final String COUNTED = "status IN ('" + ReadingStatus.VERIFIED.word() + "', '" + ReadingStatus.ANOMALY.word() + "')";
+    private static final String COUNTED = "status IN ('" + ReadingStatus.VERIFIED.word() + "', '"
+            + ReadingStatus.ANOMALY.word() + "')";
+    /** Length of an {@code energy_hours} row, ms. */
+    private static final long HOUR_MS = 3_600_000;
+    /** The hour of a slot start in SQL (floor, also for negative times). */
+    private static final String HOUR_OF_SLOT = "slot_ms - ((slot_ms % 3600000) + 3600000) % 3600000";
     private static final String SAMPLE_COLUMNS = "timestamp_ms, energy_mwh, power_mw, flags, id";
 
     private final Pool pool;
@@ -55,6 +63,26 @@ public class EnergySlotRepository {
     }
 
     /**
+     * Where a stored held or glitch run that a reading belongs to ends: the reading time of the first counted
+     * reading at or after an instant whose {@code register_state} is neither {@code held} nor {@code glitch} (the
+     * reading that decided the run as query-service last wrote it), or of the installation's last counted reading
+     * when none is.
+     *
+     * @param client connection or pool
+     * @param installationId installation
+     * @param fromMs the instant, Unix ms
+     * @return Unix ms, at least {@code fromMs} (or {@code fromMs} when no reading is at or after it)
+     */
+    public Uni<Long> storedRunEnd(SqlClient client, long installationId, long fromMs) {
+        return client.preparedQuery("SELECT coalesce((SELECT min(timestamp_ms) FROM readings WHERE installation_id = $1"
+                + " AND " + COUNTED + " AND timestamp_ms >= $2"
+                + " AND (register_state IS NULL OR register_state NOT IN ('held', 'glitch'))), (SELECT max(timestamp_ms)"
+                + " FROM readings WHERE installation_id = $1 AND " + COUNTED + " AND timestamp_ms >= $2), $2)")
+                .execute(Tuple.of(installationId, fromMs))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
      * Where a register that stood below its high-water mark is back at it: the reading time of the first counted
      * reading after an instant whose register is at least the mark, or of the installation's last counted reading
      * when none is.
@@ -75,20 +103,7 @@ public class EnergySlotRepository {
 
     /**
      * Counted readings with a reading time in [fromMs, toMs], plus the last one before and the first one after,
-     * in time order (ties by id).
-     *
-     * @param client connection or pool
-     * @param installationId installation
-     * @param fromMs range start, Unix ms
-     * @param toMs range end (inclusive), Unix ms
-     * @return the samples
-     */
-    public Uni<List<EnergySample>> samples(SqlClient client, long installationId, long fromMs, long toMs) {
-        return window(client, installationId, fromMs, toMs).map(Window::samples);
-    }
-
-    /**
-     * The readings of {@link #samples} with their row ids, and the installation's nameplate capacity.
+     * in time order (ties by id), and the installation's nameplate capacity.
      *
      * @param client connection or pool
      * @param installationId installation
@@ -148,49 +163,62 @@ public class EnergySlotRepository {
                 });
         return capacity.chain(watts -> client.preparedQuery(sql).execute(Tuple.of(installationId, fromMs, toMs))
                 .map(rows -> {
-                    List<EnergySample> samples = new ArrayList<>(rows.size());
-                    List<Long> ids = new ArrayList<>(rows.size());
+                    List<ReadingRow> readings = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        samples.add(EnergySample.ofReading(row.getLong(0), row.getLong(1), row.getLong(2),
+                        readings.add(new ReadingRow(row.getLong(4), row.getLong(0), row.getLong(1), row.getLong(2),
                                 row.getInteger(3)));
-                        ids.add(row.getLong(4));
                     }
-                    return new Window(samples, ids, watts);
+                    return new Window(readings, watts);
                 }));
     }
 
     /**
      * Readings loaded for booking.
      *
-     * @param samples counted readings in time order (ties by id)
-     * @param ids their row ids, same order
+     * @param readings counted readings in time order (ties by id)
      * @param capacityW the installation's nameplate capacity, W (rounded down), 0 when unknown
      */
-    public record Window(List<EnergySample> samples, List<Long> ids, long capacityW) {
+    public record Window(List<ReadingRow> readings, long capacityW) {
     }
 
     /**
-     * Writes what the booking made of each reading's register ({@code readings.register_state}: NULL, glitch,
-     * held, excess) for the readings with a reading time in [fromMs, toMs); rows already right are not touched.
+     * The columns of a reading that energy booking reads (table {@code readings}).
+     *
+     * @param id row id
+     * @param timestampMs reading time, Unix ms
+     * @param energyMwh energy register, mWh
+     * @param powerMw active power, mW
+     * @param flags message flags (reading-format SPEC.md section 2)
+     */
+    public record ReadingRow(long id, long timestampMs, long energyMwh, long powerMw, int flags) {
+    }
+
+    /**
+     * One row of {@code energy_slots}.
+     *
+     * @param slotMs slot start, Unix ms (a multiple of 5 minutes)
+     * @param energyMwh energy booked in the slot, mWh
+     * @param estimated whether any of it is estimated (a gap, or power integrated without a register)
+     * @param readingCount counted readings in the slot
+     * @param firstMs time of its first reading, Unix ms, or null when it has none
+     * @param firstEnergyMwh register of that reading, mWh, or null
+     * @param lastMs time of its last reading, Unix ms, or null
+     * @param lastEnergyMwh register of that reading, mWh, or null
+     */
+    public record SlotRow(long slotMs, long energyMwh, boolean estimated, int readingCount, Long firstMs,
+            Long firstEnergyMwh, Long lastMs, Long lastEnergyMwh) {
+    }
+
+    /**
+     * Writes what the booking made of each reading's register ({@code readings.register_state}: NULL,
+     * {@code glitch}, {@code held}, {@code excess}); rows already right are not touched.
      *
      * @param client a connection inside a transaction
-     * @param window the loaded readings
-     * @param states per reading of the window, its state or null
-     * @param fromMs first reading time to write, Unix ms
-     * @param toMs end (exclusive), Unix ms
+     * @param ids reading row ids
+     * @param values their states, same order, null for an ordinary reading
      * @return the number of readings changed
      */
-    public Uni<Integer> writeRegisterStates(SqlClient client, Window window, List<RegisterState> states, long fromMs,
-            long toMs) {
-        List<Long> ids = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        for (int i = 0; i < window.samples().size(); i++) {
-            long ms = window.samples().get(i).timestampMs();
-            if (ms >= fromMs && ms < toMs) {
-                ids.add(window.ids().get(i));
-                values.add(states.get(i) == null ? null : states.get(i).wire());
-            }
-        }
+    public Uni<Integer> writeRegisterStates(SqlClient client, List<Long> ids, List<String> values) {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(0);
         }
@@ -201,38 +229,36 @@ public class EnergySlotRepository {
     }
 
     /**
-     * Replaces the slots of a grid: every existing row in its range is deleted, then the touched slots inserted.
+     * Replaces the slots of a range: every existing row in [fromMs, toMs) is deleted, then the given rows inserted.
      *
      * @param client a connection inside a transaction
      * @param installationId installation
-     * @param grid slots computed from raw readings (5-minute buckets)
+     * @param fromMs range start, Unix ms (a slot boundary)
+     * @param toMs range end (exclusive), Unix ms (a slot boundary)
+     * @param rows the slots of the range that hold anything, in [fromMs, toMs)
      * @return the number of slots written
      */
-    public Uni<Integer> replace(SqlClient client, long installationId, BucketGrid grid) {
-        List<Long> slot = new ArrayList<>();
-        List<Long> energy = new ArrayList<>();
-        List<Boolean> estimated = new ArrayList<>();
-        List<Integer> count = new ArrayList<>();
-        List<Long> firstMs = new ArrayList<>();
-        List<Long> firstEnergy = new ArrayList<>();
-        List<Long> lastMs = new ArrayList<>();
-        List<Long> lastEnergy = new ArrayList<>();
-        for (int i = 0; i < grid.size(); i++) {
-            if (!grid.touched(i)) {
-                continue;
-            }
-            boolean any = grid.readingCount(i) > 0;
-            slot.add(grid.bucketStartMs(i));
-            energy.add(grid.energyMwh(i));
-            estimated.add(grid.estimated(i));
-            count.add(grid.readingCount(i));
-            firstMs.add(any ? grid.firstMs(i) : null);
-            firstEnergy.add(any && grid.firstEnergyMwh(i) >= 0 ? grid.firstEnergyMwh(i) : null);
-            lastMs.add(any ? grid.lastMs(i) : null);
-            lastEnergy.add(any && grid.lastEnergyMwh(i) >= 0 ? grid.lastEnergyMwh(i) : null);
+    public Uni<Integer> replace(SqlClient client, long installationId, long fromMs, long toMs, List<SlotRow> rows) {
+        List<Long> slot = new ArrayList<>(rows.size());
+        List<Long> energy = new ArrayList<>(rows.size());
+        List<Boolean> estimated = new ArrayList<>(rows.size());
+        List<Integer> count = new ArrayList<>(rows.size());
+        List<Long> firstMs = new ArrayList<>(rows.size());
+        List<Long> firstEnergy = new ArrayList<>(rows.size());
+        List<Long> lastMs = new ArrayList<>(rows.size());
+        List<Long> lastEnergy = new ArrayList<>(rows.size());
+        for (SlotRow row : rows) {
+            slot.add(row.slotMs());
+            energy.add(row.energyMwh());
+            estimated.add(row.estimated());
+            count.add(row.readingCount());
+            firstMs.add(row.firstMs());
+            firstEnergy.add(row.firstEnergyMwh());
+            lastMs.add(row.lastMs());
+            lastEnergy.add(row.lastEnergyMwh());
         }
         Uni<?> delete = client.preparedQuery("DELETE FROM energy_slots WHERE installation_id = $1 AND slot_ms >= $2 AND slot_ms < $3")
-                .execute(Tuple.of(installationId, grid.startMs(), grid.endMs()));
+                .execute(Tuple.of(installationId, fromMs, toMs));
         if (slot.isEmpty()) {
             return delete.replaceWith(0);
         }
@@ -249,7 +275,26 @@ public class EnergySlotRepository {
                 + "estimated, reading_count, first_ms, first_energy_mwh, last_ms, last_energy_mwh) "
                 + "SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::boolean[], $5::int[], $6::bigint[], "
                 + "$7::bigint[], $8::bigint[], $9::bigint[])")
-                .execute(insert)).replaceWith(slot.size());
+                .execute(insert))
+                .chain(() -> replaceHours(client, installationId, fromMs, toMs))
+                .replaceWith(slot.size());
+    }
+
+    /**
+     * Recomputes the {@code energy_hours} rows of every UTC hour that [fromMs, toMs) touches from their slots.
+     */
+    private Uni<Void> replaceHours(SqlClient client, long installationId, long fromMs, long toMs) {
+        long from = Math.floorDiv(fromMs, HOUR_MS) * HOUR_MS;
+        long to = -Math.floorDiv(-toMs, HOUR_MS) * HOUR_MS;
+        Tuple range = Tuple.of(installationId, from, to);
+        return client.preparedQuery("DELETE FROM energy_hours WHERE installation_id = $1 AND hour_ms >= $2 AND hour_ms < $3")
+                .execute(range)
+                .chain(() -> client.preparedQuery("INSERT INTO energy_hours (installation_id, hour_ms, energy_mwh, "
+                        + "estimated, reading_count) SELECT $1, " + HOUR_OF_SLOT + ", sum(energy_mwh)::bigint, "
+                        + "bool_or(estimated), sum(reading_count)::int FROM energy_slots WHERE installation_id = $1 "
+                        + "AND slot_ms >= $2 AND slot_ms < $3 GROUP BY 2")
+                        .execute(range))
+                .replaceWithVoid();
     }
 
     /**
@@ -281,18 +326,61 @@ public class EnergySlotRepository {
                 + "bool_or(estimated), sum(reading_count)::bigint FROM energy_slots "
                 + "WHERE installation_id = $1 AND slot_ms >= $3 AND slot_ms < $4 GROUP BY 1")
                 .execute(Tuple.of(installationId, starts, bounds[0], bounds[n]))
-                .map(rows -> {
-                    long[][] result = new long[n][3];
-                    for (Row row : rows) {
-                        int bucket = row.getInteger(0) - 1;
-                        if (bucket >= 0 && bucket < n) {
-                            result[bucket][0] = row.getLong(1);
-                            result[bucket][1] = Boolean.TRUE.equals(row.getBoolean(2)) ? 1 : 0;
-                            result[bucket][2] = row.getLong(3);
-                        }
-                    }
-                    return result;
-                });
+                .map(rows -> bucketSums(rows, n));
+    }
+
+    /**
+     * Sums rollups into buckets like {@link #sumBuckets}, reading {@code energy_hours} for every UTC hour that lies
+     * inside one bucket and {@code energy_slots} only for the hours a bucket boundary cuts (every boundary of a zone
+     * offset by 30 or 45 minutes, the range's ends): the same sums from about a twelfth of the rows.
+     *
+     * @param installationId installation
+     * @param bounds n + 1 bucket boundaries, Unix ms, each a slot boundary
+     * @return per bucket: {energy mWh, estimated (0/1), reading count}
+     */
+    public Uni<long[][]> sumBucketsByHours(long installationId, long[] bounds) {
+        int n = bounds.length - 1;
+        Long[] starts = new Long[n];
+        for (int i = 0; i < n; i++) {
+            starts[i] = bounds[i];
+        }
+        List<Long> cut = new ArrayList<>();
+        List<Long> fineFrom = new ArrayList<>();
+        List<Long> fineTo = new ArrayList<>();
+        for (long bound : bounds) {
+            long hour = Math.floorDiv(bound, HOUR_MS) * HOUR_MS;
+            if (hour != bound && (cut.isEmpty() || cut.get(cut.size() - 1) != hour)) {
+                cut.add(hour);
+                fineFrom.add(Math.max(hour, bounds[0]));
+                fineTo.add(Math.min(hour + HOUR_MS, bounds[n]));
+            }
+        }
+        long hoursFrom = Math.floorDiv(bounds[0], HOUR_MS) * HOUR_MS;
+        long hoursTo = -Math.floorDiv(-bounds[n], HOUR_MS) * HOUR_MS;
+        Tuple tuple = Tuple.tuple().addLong(installationId).addArrayOfLong(starts).addLong(hoursFrom).addLong(hoursTo)
+                .addArrayOfLong(cut.toArray(new Long[0])).addArrayOfLong(fineFrom.toArray(new Long[0]))
+                .addArrayOfLong(fineTo.toArray(new Long[0]));
+        return pool.preparedQuery("SELECT width_bucket(t, $2::bigint[]) AS b, sum(e)::bigint, bool_or(x), sum(c)::bigint "
+                + "FROM (SELECT hour_ms AS t, energy_mwh AS e, estimated AS x, reading_count AS c FROM energy_hours "
+                + "WHERE installation_id = $1 AND hour_ms >= $3 AND hour_ms < $4 AND hour_ms <> ALL($5::bigint[]) "
+                + "UNION ALL SELECT s.slot_ms, s.energy_mwh, s.estimated, s.reading_count "
+                + "FROM unnest($6::bigint[], $7::bigint[]) AS r(lo, hi) JOIN energy_slots s "
+                + "ON s.installation_id = $1 AND s.slot_ms >= r.lo AND s.slot_ms < r.hi) u GROUP BY 1")
+                .execute(tuple)
+                .map(rows -> bucketSums(rows, n));
+    }
+
+    private static long[][] bucketSums(RowSet<Row> rows, int n) {
+        long[][] result = new long[n][3];
+        for (Row row : rows) {
+            int bucket = row.getInteger(0) - 1;
+            if (bucket >= 0 && bucket < n) {
+                result[bucket][0] = row.getLong(1);
+                result[bucket][1] = Boolean.TRUE.equals(row.getBoolean(2)) ? 1 : 0;
+                result[bucket][2] = row.getLong(3);
+            }
+        }
+        return result;
     }
 
     /**
@@ -301,9 +389,12 @@ public class EnergySlotRepository {
      * @return energy booked from that slot on, mWh
      */
     public Uni<Long> totalSince(long installationId, long fromMs) {
-        return pool.preparedQuery("SELECT coalesce(sum(energy_mwh), 0)::bigint FROM energy_slots "
-                + "WHERE installation_id = $1 AND slot_ms >= $2")
-                .execute(Tuple.of(installationId, fromMs))
+        // whole hours from energy_hours, the slots before the first whole hour from energy_slots
+        long hour = fromMs == Long.MIN_VALUE ? Long.MIN_VALUE : -Math.floorDiv(-fromMs, HOUR_MS) * HOUR_MS;
+        return pool.preparedQuery("SELECT (SELECT coalesce(sum(energy_mwh), 0) FROM energy_hours "
+                + "WHERE installation_id = $1 AND hour_ms >= $3)::bigint + (SELECT coalesce(sum(energy_mwh), 0) "
+                + "FROM energy_slots WHERE installation_id = $1 AND slot_ms >= $2 AND slot_ms < $3)::bigint")
+                .execute(Tuple.of(installationId, fromMs, hour))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 

@@ -18,6 +18,7 @@ import io.wattwitness.query.service.energy.CalendarBuckets;
 import io.wattwitness.query.service.energy.EnergyBooker;
 import io.wattwitness.query.service.energy.EnergyPolicy;
 import io.wattwitness.query.service.energy.EnergySample;
+import io.wattwitness.query.service.energy.RegisterState;
 import io.wattwitness.query.service.energy.Slots;
 import io.wattwitness.query.service.energy.TimeFrame;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Energy analytics over the 5-minute rollups: rollup maintenance from verified
+ * Energy analytics over the rollups (5-minute slots and their sums per UTC hour): rollup maintenance from verified
  * readings, charts in the installation's calendar, and the summary figures.
  * <p>
  * Rollups are recomputed, never incremented: a reading at time T affects the slots between its counted neighbours,
@@ -71,14 +72,28 @@ public class EnergyService {
     }
 
     /**
-     * Rebuilds the rollup slots a reading affects, and the register state of the readings in them.
+     * Rebuilds the rollup slots a reading affects, and the register state of the readings in them, so that they
+     * equal booking every counted reading in time order whatever order the readings arrived in.
      * <p>
-     * The range is the one between the reading's counted neighbours, widened back to the reading before a held
-     * register drop that reaches it (the reading may decide that drop, glitch or restart, which changes the energy
-     * booked from the reading before the drop on), and forward to the reading that decides a held run starting
-     * in the range (the reading may change that run's baseline) or to the first reading back at a high-water mark
-     * the range holds (a late reading above the register that follows it raises the mark every later booking until
-     * then is measured from).
+     * The range starts as the one between the reading's counted neighbours and is widened until nothing outside it
+     * depends on what changed:
+     * <ul>
+     *   <li>back to the reading before a held register drop that reaches it (the reading may decide that drop,
+     *       glitch or restart, which changes the energy booked from the reading before the drop on);</li>
+     *   <li>forward to the reading that decides a held run starting anywhere in the range's slots (not only up to
+     *       the next neighbour: a glitch that a late reading precedes in the same slot books its return over the
+     *       rest of the slot and beyond), by at least the range again while such a run is still undecided at the
+     *       last loaded reading;</li>
+     *   <li>for a late reading (one with later readings), forward to the first reading after the range's slots: the
+     *       booking of the interval up to it, which reaches past the range, may change with the late reading (a
+     *       late reading inside a glitch may decide it differently);</li>
+     *   <li>forward to the reading that decided a stored held or glitch run that the first reading after the range
+     *       belongs to (a late reading may end such a run earlier);</li>
+     *   <li>forward to the first reading back at a high-water mark the range holds (a late reading above the
+     *       register that follows it raises the mark every later booking until then is measured from).</li>
+     * </ul>
+     * A newest reading that only extends an open held run decides and books nothing, so only its own slots are
+     * written (the run's earlier slots are not rebuilt for every reading of it).
      *
      * @param installationId the reading's installation
      * @param timestampMs its reading time, Unix ms
@@ -90,28 +105,7 @@ public class EnergyService {
                 .chain(around -> {
                     long from = around[0] != null ? around[0] : timestampMs;
                     long to = around[1] != null ? around[1] : timestampMs;
-                    BucketGrid grid = Slots.covering(from, to);
-                    return slots.window(tx, installationId, grid.startMs() - lookbackMs, grid.endMs(),
-                            grid.startMs() - heldLookbackMs)
-                            .chain(window -> {
-                                EnergyBooker.Outcome outcome = booker.book(window.samples(), grid, window.capacityW());
-                                long earliest = outcome.dependsFromMs(from);
-                                List<EnergySample> loaded = window.samples();
-                                long lastMs = loaded.isEmpty() ? to : loaded.get(loaded.size() - 1).timestampMs();
-                                long latest = outcome.dependsUntilMs(to, lastMs);
-                                if (earliest >= grid.startMs() && latest < grid.endMs()) {
-                                    return write(tx, installationId, window, grid, outcome);
-                                }
-                                Uni<Long> until = outcome.markOpenAt(to)
-                                        ? slots.backAtMark(tx, installationId, lastMs, outcome.openMarkMwh())
-                                                .map(back -> Math.max(latest, back))
-                                        : Uni.createFrom().item(latest);
-                                return until.chain(end -> {
-                                    Log.debugf("installation %d: held register drop or high-water mark, rebuilding %d..%d",
-                                            (Object) installationId, earliest, end);
-                                    return rebuildIn(tx, installationId, Math.min(from, earliest), Math.max(to, end));
-                                });
-                            });
+                    return rebook(tx, installationId, from, to, new Change(timestampMs, to, around[1] == null, true));
                 }))
                 .invoke(written -> Log.debugf("installation %d: %d rollup slots rebuilt around %d", (Object) installationId,
                         written, timestampMs));
@@ -119,7 +113,7 @@ public class EnergyService {
 
     /**
      * Rebuilds every slot of an installation between two instants (maintenance, benchmarks), and the register
-     * state of the readings in them.
+     * state of the readings in them; widened like {@link #refresh} over held and glitch runs that cross its ends.
      *
      * @param installationId installation
      * @param fromMs start, Unix ms
@@ -128,25 +122,134 @@ public class EnergyService {
      */
     public Uni<Integer> rebuild(long installationId, long fromMs, long toMs) {
         return slots.pool().withTransaction(tx -> slots.lockInstallation(tx, installationId)
-                .chain(() -> rebuildIn(tx, installationId, fromMs, toMs)));
+                .chain(() -> rebook(tx, installationId, fromMs, toMs, null)));
     }
 
-    private Uni<Integer> rebuildIn(SqlClient tx, long installationId, long fromMs, long toMs) {
+    /**
+     * What a refresh is about: the new reading's time, its next neighbour's time (or its own), whether it is the
+     * installation's newest reading, and whether the range was not widened yet.
+     */
+    private record Change(long timestampMs, long toMs, boolean newest, boolean first) {
+
+        Change widened() {
+            return new Change(timestampMs, toMs, newest, false);
+        }
+    }
+
+    /**
+     * Books the slots covering [fromMs, toMs] and writes them, or widens the range (see {@link #refresh}).
+     *
+     * @param change the reading that caused it, or null for a maintenance rebuild
+     */
+    private Uni<Integer> rebook(SqlClient tx, long installationId, long fromMs, long toMs, Change change) {
         BucketGrid grid = Slots.covering(fromMs, toMs);
-        return slots.window(tx, installationId, grid.startMs() - lookbackMs, grid.endMs(),
-                grid.startMs() - heldLookbackMs)
-                .chain(window -> write(tx, installationId, window, grid,
-                        booker.book(window.samples(), grid, window.capacityW())));
+        return load(tx, installationId, grid).chain(window -> {
+            List<EnergySample> samples = window.samples();
+            EnergyBooker.Outcome outcome = booker.book(samples, grid, window.capacityW());
+            int last = samples.size() - 1;
+            long lastMs = last < 0 ? toMs : samples.get(last).timestampMs();
+            if (change != null && change.newest() && last >= 0 && lastMs == change.timestampMs()
+                    && outcome.states().get(last) == RegisterState.HELD) {
+                // the newest reading only extends an open held run: it books and decides nothing before its slots
+                return write(tx, installationId, window, grid, outcome);
+            }
+            long earliest = outcome.dependsFromMs(fromMs);
+            long latest = outcome.dependsUntilMs(grid.endMs() - 1, lastMs);
+            if (lastMs < grid.endMs()) {
+                // no reading after the range: nothing later depends on it
+                return earliest >= grid.startMs() ? write(tx, installationId, window, grid, outcome)
+                        : widen(tx, installationId, fromMs, toMs, earliest, latest, change);
+            }
+            if (outcome.heldOpen()) {
+                // undecided at the first reading after the range: its deciding reading is further on
+                latest = Math.max(latest, lastMs + Math.max(toMs - fromMs, lookbackMs));
+            }
+            if (change != null && change.first()) {
+                // the interval up to the first reading after the range reaches past it and may have changed
+                latest = Math.max(latest, lastMs);
+            }
+            Uni<Long> until = Uni.createFrom().item(latest);
+            until = until.chain(end -> slots.storedRunEnd(tx, installationId, lastMs)
+                    .map(stored -> stored > lastMs ? Math.max(end, stored) : end));
+            if (change != null && outcome.markOpenAt(change.toMs())) {
+                until = until.chain(end -> slots.backAtMark(tx, installationId, lastMs, outcome.openMarkMwh())
+                        .map(back -> Math.max(end, back)));
+            }
+            return until.chain(end -> earliest >= grid.startMs() && end < grid.endMs()
+                    ? write(tx, installationId, window, grid, outcome)
+                    : widen(tx, installationId, fromMs, toMs, earliest, end, change));
+        });
     }
 
-    private Uni<Integer> write(SqlClient tx, long installationId, EnergySlotRepository.Window window, BucketGrid grid,
+    private Uni<Integer> widen(SqlClient tx, long installationId, long fromMs, long toMs, long earliest, long latest,
+            Change change) {
+        long from = Math.min(fromMs, earliest);
+        long to = Math.max(toMs, latest);
+        Log.debugf("installation %d: held register drop, glitch or high-water mark, rebuilding %d..%d",
+                (Object) installationId, from, to);
+        return rebook(tx, installationId, from, to, change == null ? null : change.widened());
+    }
+
+    /** The counted readings a grid's booking needs, as samples. */
+    private Uni<Loaded> load(SqlClient client, long installationId, BucketGrid grid) {
+        return slots.window(client, installationId, grid.startMs() - lookbackMs, grid.endMs(),
+                grid.startMs() - heldLookbackMs).map(Loaded::of);
+    }
+
+    /**
+     * Readings loaded for booking.
+     *
+     * @param samples counted readings in time order (ties by id)
+     * @param ids their row ids, same order
+     * @param capacityW the installation's nameplate capacity, W (rounded down), 0 when unknown
+     */
+    private record Loaded(List<EnergySample> samples, List<Long> ids, long capacityW) {
+
+        static Loaded of(EnergySlotRepository.Window window) {
+            List<EnergySample> samples = new ArrayList<>(window.readings().size());
+            List<Long> ids = new ArrayList<>(window.readings().size());
+            for (EnergySlotRepository.ReadingRow row : window.readings()) {
+                samples.add(EnergySample.ofReading(row.timestampMs(), row.energyMwh(), row.powerMw(), row.flags()));
+                ids.add(row.id());
+            }
+            return new Loaded(samples, ids, window.capacityW());
+        }
+    }
+
+    private Uni<Integer> write(SqlClient tx, long installationId, Loaded window, BucketGrid grid,
             EnergyBooker.Outcome outcome) {
         if (outcome.excessMwh() > 0 || outcome.glitches() > 0) {
             Log.debugf("installation %d: %d register glitches, %d mWh above the capacity ceiling not booked",
                     (Object) installationId, outcome.glitches(), outcome.excessMwh());
         }
-        return slots.writeRegisterStates(tx, window, outcome.states(), grid.startMs(), grid.endMs())
-                .chain(() -> slots.replace(tx, installationId, grid));
+        List<Long> ids = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        for (int i = 0; i < window.samples().size(); i++) {
+            long ms = window.samples().get(i).timestampMs();
+            if (ms >= grid.startMs() && ms < grid.endMs()) {
+                RegisterState state = outcome.states().get(i);
+                ids.add(window.ids().get(i));
+                states.add(state == null ? null : state.wire());
+            }
+        }
+        return slots.writeRegisterStates(tx, ids, states)
+                .chain(() -> slots.replace(tx, installationId, grid.startMs(), grid.endMs(), slotRows(grid)));
+    }
+
+    /** The touched slots of a grid of 5-minute slots, as rows. */
+    private static List<EnergySlotRepository.SlotRow> slotRows(BucketGrid grid) {
+        List<EnergySlotRepository.SlotRow> rows = new ArrayList<>();
+        for (int i = 0; i < grid.size(); i++) {
+            if (!grid.touched(i)) {
+                continue;
+            }
+            boolean any = grid.readingCount(i) > 0;
+            rows.add(new EnergySlotRepository.SlotRow(grid.bucketStartMs(i), grid.energyMwh(i), grid.estimated(i),
+                    grid.readingCount(i), any ? grid.firstMs(i) : null,
+                    any && grid.firstEnergyMwh(i) >= 0 ? grid.firstEnergyMwh(i) : null, any ? grid.lastMs(i) : null,
+                    any && grid.lastEnergyMwh(i) >= 0 ? grid.lastEnergyMwh(i) : null));
+        }
+        return rows;
     }
 
     /**
@@ -167,7 +270,9 @@ public class EnergyService {
     }
 
     /**
-     * The chart of a time frame summed from the rollups, for a known installation (no session needed).
+     * The chart of a time frame summed from the rollups, for a known installation (no session needed). Week, month
+     * and year read the hourly rollups for every UTC hour inside one bucket and the 5-minute slots for the hours a
+     * bucket boundary cuts ({@link EnergySlotRepository#sumBucketsByHours}); hour and day read the slots.
      *
      * @param installationId installation id
      * @param frame time frame
@@ -176,8 +281,28 @@ public class EnergyService {
      * @return the chart
      */
     public Uni<ChartView> chartOf(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
+        boolean byHours = frame == TimeFrame.WEEK || frame == TimeFrame.MONTH || frame == TimeFrame.YEAR;
+        return chartOf(installationId, frame, zone, end, byHours);
+    }
+
+    /**
+     * The chart of a time frame summed from the 5-minute slots only, whatever the frame: the reference the hourly
+     * path is compared with in tests and benchmarks.
+     *
+     * @param installationId installation id
+     * @param frame time frame
+     * @param zone zone of the calendar buckets
+     * @param end chart end
+     * @return the chart
+     */
+    public Uni<ChartView> chartFromSlots(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
+        return chartOf(installationId, frame, zone, end, false);
+    }
+
+    private Uni<ChartView> chartOf(long installationId, TimeFrame frame, ZoneId zone, Instant end, boolean byHours) {
         List<CalendarBucket> buckets = CalendarBuckets.forFrame(frame, zone, end);
-        return slots.sumBuckets(installationId, CalendarBuckets.bounds(buckets))
+        long[] bounds = CalendarBuckets.bounds(buckets);
+        return (byHours ? slots.sumBucketsByHours(installationId, bounds) : slots.sumBuckets(installationId, bounds))
                 .map(sums -> {
                     List<ChartPoint> points = new ArrayList<>(buckets.size());
                     long total = 0;
@@ -202,8 +327,7 @@ public class EnergyService {
     public Uni<ChartView> chartFromRaw(long installationId, TimeFrame frame, ZoneId zone, Instant end) {
         List<CalendarBucket> buckets = CalendarBuckets.forFrame(frame, zone, end);
         BucketGrid grid = new BucketGrid(CalendarBuckets.bounds(buckets));
-        return slots.window(slots.pool(), installationId, grid.startMs() - lookbackMs, grid.endMs(),
-                grid.startMs() - heldLookbackMs)
+        return load(slots.pool(), installationId, grid)
                 .map(window -> {
                     booker.book(window.samples(), grid, window.capacityW());
                     List<ChartPoint> points = new ArrayList<>(buckets.size());

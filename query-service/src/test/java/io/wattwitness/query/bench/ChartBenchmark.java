@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * Load-generator benchmark (not part of the default test run; surefire only picks up *Test classes):
  * one installation with a year of 10-second readings (3,153,600 rows), rollups built from them, then the server time
  * of every chart time frame from the rollups beside the same chart computed from raw rows, and the storage per
- * installation-year. Run:
+ * installation-year. Week, month and year are also timed from the 5-minute slots only (interleaved with the
+ * served path, which reads the hourly rollups). Run:
  * {@code DB_NAME=wattwitness_query_bench mvn -B -pl query-service -am test -Dtest=ChartBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false}; the report is written to {@code query-service/target/benchmarks-query.md}.
  */
@@ -64,12 +65,20 @@ class ChartBenchmark {
         for (long from = START.toEpochMilli(); from < START.toEpochMilli() + 365 * day; from += day) {
             slots += energy.rebuild(device.id(), from, from + day - 1).await().atMost(Duration.ofMinutes(2));
         }
-        report.append("- rollups rebuilt day by day in ").append(seconds(t)).append(" s: ").append(slots).append(" slot rows\n\n");
+        report.append("- rollups rebuilt day by day in ").append(seconds(t)).append(" s: ").append(slots).append(" slot rows\n");
+        try (Connection connection = QueryDatabaseTestResource.connect();
+                Statement analyze = connection.createStatement()) {
+            analyze.execute("ANALYZE energy_slots");
+            analyze.execute("ANALYZE energy_hours");
+        }
 
         ZoneId zone = ZoneId.of("Europe/Brussels");
         Instant end = START.plus(Duration.ofDays(364)).plus(Duration.ofHours(13));
-        report.append("| time frame | buckets | p50 rollups (ms) | p95 rollups (ms) | p50 raw (ms) | p95 raw (ms) | p95 rollups via HTTP (ms) | runs rollups/raw |\n");
-        report.append("|---|---|---|---|---|---|---|---|\n");
+        report.append("- energy_hours rows: ").append(TestData.queryLong("SELECT count(*) FROM energy_hours WHERE "
+                + "installation_id = ?", device.id())).append("\n\n");
+        report.append("| time frame | buckets | p50 rollups (ms) | p95 rollups (ms) | p50 slots only (ms) | p95 slots only (ms) "
+                + "| p50 raw (ms) | p95 raw (ms) | p95 rollups via HTTP (ms) | runs rollups/raw |\n");
+        report.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (TimeFrame frame : TimeFrame.values()) {
             String id = Long.toString(device.id());
             JsonPath fromRollups = given().queryParam("time_frame", frame.wire()).queryParam("end", end.toString())
@@ -79,6 +88,9 @@ class ChartBenchmark {
                     "rollups equal raw for " + frame);
             ChartView direct = energy.chartOf(device.id(), frame, zone, end).await().atMost(Duration.ofMinutes(1));
             assertEquals(fromRaw.totalEnergy(), direct.totalEnergy(), fromRaw.totalEnergy() * 1e-9);
+            ChartView slotsOnly = energy.chartFromSlots(device.id(), frame, zone, end).await()
+                    .atMost(Duration.ofMinutes(1));
+            assertEquals(slotsOnly.dataPoints(), direct.dataPoints(), "hours equal slots for " + frame);
             int runsRollups = 50;
             List<Double> httpTimes = new ArrayList<>();
             for (int i = 0; i < runsRollups; i++) {
@@ -87,12 +99,20 @@ class ChartBenchmark {
                         .get("/api/v1/readings/" + id + "/chart").then().statusCode(200);
                 httpTimes.add((System.nanoTime() - start) / 1e6);
             }
-            int runsRaw = frame == TimeFrame.YEAR || frame == TimeFrame.MONTH ? 5 : 20;
+            // -Dbenchmark.raw-runs=N overrides the number of raw runs per frame (0: the raw chart is computed once,
+            // for the equality check, and not timed; for a loaded machine when only the rollup paths are compared)
+            int runsRaw = Integer.getInteger("benchmark.raw-runs",
+                    frame == TimeFrame.YEAR || frame == TimeFrame.MONTH ? 5 : 20);
+            // the chart as served (hours and edge slots for week, month, year) and from the slots only, interleaved
             List<Double> rollupTimes = new ArrayList<>();
+            List<Double> slotTimes = new ArrayList<>();
             for (int i = 0; i < runsRollups; i++) {
                 long start = System.nanoTime();
                 energy.chartOf(device.id(), frame, zone, end).await().atMost(Duration.ofMinutes(1));
                 rollupTimes.add((System.nanoTime() - start) / 1e6);
+                start = System.nanoTime();
+                energy.chartFromSlots(device.id(), frame, zone, end).await().atMost(Duration.ofMinutes(1));
+                slotTimes.add((System.nanoTime() - start) / 1e6);
             }
             List<Double> rawTimes = new ArrayList<>();
             for (int i = 0; i < runsRaw; i++) {
@@ -100,9 +120,11 @@ class ChartBenchmark {
                 energy.chartFromRaw(device.id(), frame, zone, end).await().atMost(Duration.ofMinutes(5));
                 rawTimes.add((System.nanoTime() - start) / 1e6);
             }
-            report.append(String.format("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d/%d |%n", frame.wire(),
-                    fromRollups.getList("data_points").size(), percentile(rollupTimes, 50), percentile(rollupTimes, 95),
-                    percentile(rawTimes, 50), percentile(rawTimes, 95), percentile(httpTimes, 95), runsRollups, runsRaw));
+            report.append(String.format("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d/%d |%n",
+                    frame.wire(), fromRollups.getList("data_points").size(), percentile(rollupTimes, 50),
+                    percentile(rollupTimes, 95), percentile(slotTimes, 50), percentile(slotTimes, 95),
+                    rawTimes.isEmpty() ? Double.NaN : percentile(rawTimes, 50),
+                    rawTimes.isEmpty() ? Double.NaN : percentile(rawTimes, 95), percentile(httpTimes, 95), runsRollups, runsRaw));
         }
         report.append('\n').append(storage(device.id()));
         Files.writeString(Path.of("target/benchmarks-query.md"), report.toString());
@@ -133,6 +155,7 @@ class ChartBenchmark {
             try (Statement analyze = connection.createStatement()) {
                 analyze.execute("ANALYZE readings");
                 analyze.execute("ANALYZE energy_slots");
+                analyze.execute("ANALYZE energy_hours");
             }
         }
     }

@@ -314,4 +314,66 @@ class RegisterGlitchApiTest {
         awaitTotal(device, end, 6.0, Arrays.asList(null, null, null, null));
         assertEveryFrame(device, end, 6.0);
     }
+
+    /**
+     * Sends readings {seconds from 12:10:00, register Wh} of a day in time order except the one at {@code late},
+     * which arrives last; then the hour chart's 12:00 and 12:10 buckets, the day total and every frame must be those
+     * of booking in time order (computed by hand in the callers).
+     */
+    private void lateReading(int day, long[][] readings, int late, List<String> states, double at1200, double at1210) {
+        Device device = TestData.installation("Europe/Brussels");
+        long boundary = at(day, 12, 10, 0);
+        Instant end = Instant.ofEpochMilli(at(day, 12, 15, 0));
+        double total = at1200 + at1210;
+        List<String> before = new ArrayList<>(states);
+        before.remove(states.size() - 1 - late);
+        for (int i = 0; i < readings.length; i++) {
+            if (i != late) {
+                send(device, i, boundary + readings[i][0] * 1000, readings[i][1]);
+            }
+        }
+        awaitTotal(device, end, total, before);
+        send(device, late, boundary + readings[late][0] * 1000, readings[late][1]);
+        TestData.await("the late reading booked", 60, () -> TestData.queryLong("SELECT coalesce(sum(reading_count), 0) FROM "
+                + "energy_slots WHERE installation_id = ?", device.id()) == readings.length
+                && Objects.equals(states(device), states));
+        JsonPath hour = chart(device, "hour", end);
+        assertEquals(List.of("11:20", "11:30", "11:40", "11:50", "12:00", "12:10"), hour.getList("data_points.label"));
+        assertEquals(at1200, hour.getDouble("data_points[4].value"), 1e-9, "12:00");
+        assertEquals(at1210, hour.getDouble("data_points[5].value"), 1e-9, "12:10");
+        JsonPath dayChart = chart(device, "day", end);
+        assertEquals(total, dayChart.getDouble("total_energy"), 1e-9);
+        assertEveryFrame(device, end, total);
+    }
+
+    @Test
+    void aLateReadingBeforeADropToZeroHeldPastItsSlotIsBookedAsInTimeOrder() {
+        // 3,737 Wh at 12:09:15, the late 3,738 Wh at 12:09:25, 3,739 and 3,740 Wh, 0 Wh at 12:09:55 and 12:10:05,
+        // back at 3,743 Wh at 12:10:15, 3,744 Wh at 12:10:25. By hand: 3 Wh up to 12:09:45; the glitch's 3 Wh over
+        // 3,740 Wh spread over (12:09:45, 12:10:15], half before 12:10; 1 Wh after: 4.5 + 2.5 = 7 Wh = 3,744 - 3,737
+        lateReading(24, new long[][] {{-45, 3_737}, {-35, 3_738}, {-25, 3_739}, {-15, 3_740}, {-5, 0}, {5, 0},
+                {15, 3_743}, {25, 3_744}}, 1, Arrays.asList(null, null, "glitch", "glitch", null, null, null, null),
+                4.5, 2.5);
+    }
+
+    @Test
+    void aLateReadingBeforeAStaleLowValueAcrossTheSlotBoundaryIsBookedAsInTimeOrder() {
+        // a stale 2,000 Wh from 12:09:55 to 12:10:15, back at 3,742 Wh at 12:10:25, 3,743 Wh at 12:10:35. By hand:
+        // 3 Wh up to 12:09:45; 2 Wh over (12:09:45, 12:10:25], 15 of the 40 s before 12:10 (0.75 Wh); 1 Wh after:
+        // 3.75 + 2.25 = 6 Wh = 3,743 - 3,737
+        lateReading(25, new long[][] {{-45, 3_737}, {-35, 3_738}, {-25, 3_739}, {-15, 3_740}, {-5, 2_000},
+                {5, 2_000}, {15, 2_000}, {25, 3_742}, {35, 3_743}}, 1,
+                Arrays.asList(null, null, "glitch", "glitch", "glitch", null, null, null, null), 3.75, 2.25);
+    }
+
+    @Test
+    void aLateReadingInsideAGlitchIsBookedAsInTimeOrder() {
+        // 3,737 and 3,738 Wh, 0 Wh at 12:09:25 and the late 0 Wh at 12:09:35, back at 3,740 Wh, 3,741 Wh at
+        // 12:09:55, 0 Wh at 12:10:05, back at 3,744 Wh at 12:10:15, 3,745 Wh. By hand: 1 + 2 + 1 Wh up to 12:09:55;
+        // the second glitch's 3 Wh over (12:09:55, 12:10:15], a quarter before 12:10; 1 Wh after:
+        // 4.75 + 3.25 = 8 Wh = 3,745 - 3,737
+        lateReading(26, new long[][] {{-55, 3_737}, {-45, 3_738}, {-35, 0}, {-25, 0}, {-15, 3_740}, {-5, 3_741},
+                {5, 0}, {15, 3_744}, {25, 3_745}}, 3,
+                Arrays.asList(null, null, "glitch", null, null, "glitch", "glitch", null, null), 4.75, 3.25);
+    }
 }

@@ -27,7 +27,8 @@ import java.util.List;
  *             <ul>
  *               <li>is back to at least B − rounding tolerance: a <b>glitch</b>. The held readings are
  *                   {@link RegisterState#GLITCH}, no energy is booked for the drop or the jump back, and the register
- *                   increase over B (if any) is spread over (tB, t];</li>
+ *                   increase over B (if any) is spread over (tB, t]; a return a little below B keeps B as the
+ *                   high-water mark, like a decrease within rounding ({@link Outcome#markRuns()});</li>
  *               <li>counts up from the held level (above the last held reading, within the ceiling), or carries the
  *                   restart flag, or has no register: a true drop. The held readings are booked as they would have
  *                   been without holding: a flagged drop, or a drop to at most {@link EnergyPolicy#restartNearZeroMwh()}
@@ -193,6 +194,10 @@ public final class EnergyBooker {
                 if (delta > 0) {
                     setBaseline(sample);
                     bookCapped(index, from, sample.timestampMs(), from, delta, gap);
+                } else if (delta < 0 && markFromMs < 0) {
+                    // back a little below the level before the drop: the high-water mark stays, as for a decrease
+                    // within rounding
+                    markFromMs = baselineMs;
                 }
                 previous = sample;
                 return;
@@ -254,7 +259,7 @@ public final class EnergyBooker {
                 long current = sample.energyMwh();
                 long delta = current - baseline;
                 if (delta >= 0) {
-                    if (jumpBack(index, sample, ta, tb, current, gap)) {
+                    if (jumpBack(index, sample, ta, tb, gap)) {
                         previous = sample;
                         return;
                     }
@@ -276,7 +281,7 @@ public final class EnergyBooker {
                     sinceDrop.add(index);
                     if (sample.registerRestarted()
                             || current <= policy.restartNearZeroMwh() && current <= baseline / 2) {
-                        restart(index, sample, ta, tb, current, gap);
+                        restart(index, sample, ta, tb, gap);
                     } else {
                         rollbacks++;
                         setBaseline(sample);
@@ -317,10 +322,11 @@ public final class EnergyBooker {
          *
          * @return whether the step was such a jump back (and is booked)
          */
-        private boolean jumpBack(int index, EnergySample sample, long ta, long tb, long current, boolean gap) {
+        private boolean jumpBack(int index, EnergySample sample, long ta, long tb, boolean gap) {
             if (preDropMwh < 0) {
                 return false;
             }
+            long current = sample.energyMwh();
             if (current - baseline <= policy.ceilingMwh(capacityW, tb - ta)) {
                 if (current >= preDropMwh) {
                     preDropMwh = -1;
@@ -347,7 +353,8 @@ public final class EnergyBooker {
             return true;
         }
 
-        private void restart(int index, EnergySample sample, long ta, long tb, long current, boolean gap) {
+        private void restart(int index, EnergySample sample, long ta, long tb, boolean gap) {
+            long current = sample.energyMwh();
             restarts++;
             setBaseline(sample);
             bookedSinceDrop = Math.min(current, policy.ceilingMwh(capacityW, tb - ta));
@@ -423,6 +430,14 @@ public final class EnergyBooker {
          */
         public boolean markOpenAt(long ms) {
             return markRuns.stream().anyMatch(run -> run[0] <= ms && run[1] == Long.MAX_VALUE);
+        }
+
+        /**
+         * @return whether a held run is still undecided at the last sample (its readings are
+         *         {@link RegisterState#HELD})
+         */
+        public boolean heldOpen() {
+            return heldRuns.stream().anyMatch(run -> run[1] == Long.MAX_VALUE);
         }
 
         /**
