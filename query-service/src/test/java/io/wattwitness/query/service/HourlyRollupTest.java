@@ -8,7 +8,7 @@ import io.wattwitness.kafka.KafkaBrokerTestResource;
 import io.wattwitness.query.QueryDatabaseTestResource;
 import io.wattwitness.query.TestData;
 import io.wattwitness.query.TestData.Device;
-import io.wattwitness.query.service.ApiModel.ChartView;
+import io.wattwitness.query.rest.model.ChartView;
 import io.wattwitness.query.service.energy.TimeFrame;
 import jakarta.inject.Inject;
 import java.sql.Connection;
