@@ -66,19 +66,20 @@ public final class PipelineLoad {
         int deviceCount = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int readings = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         Path report = Path.of(args.length > 2 ? args[2] : "target/bench/pipeline-load.md");
-        if (deviceCount < 1 || readings < 1) {
-            throw new IllegalArgumentException("devices and readings must be >= 1");
+        int rate = args.length > 3 && !args[3].isBlank() ? Integer.parseInt(args[3].trim()) : 0;
+        if (deviceCount < 1 || readings < 1 || rate < 0) {
+            throw new IllegalArgumentException("devices and readings must be >= 1, the rate >= 0");
         }
         Settings settings = Settings.fromEnvironment();
         Path state = Files.createTempDirectory("ww-load-");
         try {
-            run(settings, state, deviceCount, readings, report);
+            run(settings, state, deviceCount, readings, rate, report);
         } finally {
             PipelineStack.deleteTree(state);
         }
     }
 
-    private static void run(Settings settings, Path state, int deviceCount, int readings, Path report)
+    private static void run(Settings settings, Path state, int deviceCount, int readings, int rate, Path report)
             throws Exception {
         try (PipelineStack stack = PipelineStack.start(settings, "bench")) {
             Database database = new Database(settings);
@@ -89,21 +90,25 @@ public final class PipelineLoad {
                 SignedFleet warmup = prepare(state.resolve("warmup"), WARMUP_DEVICES, WARMUP_READINGS, database);
                 mqtt.open(warmup.devices(), e -> { });
                 LOG.info("warm-up: " + WARMUP_DEVICES + " devices x " + WARMUP_READINGS + " readings");
-                publish(mqtt, warmup);
+                publish(mqtt, warmup, 0);
                 awaitStored(database, warmup);
 
                 SignedFleet run = prepare(state.resolve("run"), deviceCount, readings, database);
                 mqtt.open(run.devices(), e -> { });
-                Usage before = Usage.sample(stack);
+                Usage before = Usage.sample(stack, settings.database());
                 long startMs = System.currentTimeMillis();
-                LOG.info("load: " + deviceCount + " devices x " + readings + " readings at full speed");
-                publish(mqtt, run);
+                LOG.info("load: " + deviceCount + " devices x " + readings + " readings "
+                        + (rate == 0 ? "at full speed" : "offered at " + rate + " readings/s"));
+                publish(mqtt, run, rate);
                 long publishedMs = System.currentTimeMillis();
                 awaitStored(database, run);
-                Usage after = Usage.sample(stack);
+                Usage after = Usage.sample(stack, settings.database());
+                RawVerification raw = RawVerification.measure(run, Duration.ofSeconds(5));
+                LOG.info(() -> "raw verification: " + raw);
 
                 List<Database.ReadingRow> rows = database.readings(run.ids());
-                String text = report(deviceCount, readings, rows, sentAt, startMs, publishedMs, before, after);
+                String text = report(deviceCount, readings, rate, rows, sentAt, startMs, publishedMs, before, after,
+                        raw);
                 Files.createDirectories(report.toAbsolutePath().getParent());
                 Files.writeString(report, text, StandardCharsets.UTF_8);
                 LOG.info("report written to " + report.toAbsolutePath() + "\n" + text);
@@ -114,28 +119,54 @@ public final class PipelineLoad {
     private static SignedFleet prepare(Path state, int deviceCount, int readings, Database database) throws Exception {
         Instant start = Instant.now().minus(Fleet.INTERVAL.multipliedBy(readings)).minus(Duration.ofMinutes(1));
         List<SimulatedDevice> devices = new ArrayList<>();
-        Map<SimulatedDevice, List<Emission>> emissions = new HashMap<>();
         for (int i = 0; i < deviceCount; i++) {
             SimulatedDevice device = Fleet.device(state, i, start, Faults.NONE, 1);
             database.register(device);
+            devices.add(device);
+        }
+        // signing is independent per device: both cores sign before the clock starts
+        Map<SimulatedDevice, List<Emission>> emissions = new ConcurrentHashMap<>();
+        devices.parallelStream().forEach(device -> {
             List<Emission> signed = new ArrayList<>(readings);
             for (int r = 0; r < readings; r++) {
                 signed.addAll(device.next());
             }
-            devices.add(device);
             emissions.put(device, signed);
-        }
-        return new SignedFleet(devices, emissions);
+        });
+        return new SignedFleet(devices, new HashMap<>(emissions));
     }
 
     /**
-     * Hands every device's readings to the transport (they enter the outboxes at once; the window of
-     * {@link #WINDOW} readings in flight paces what goes out as acks arrive), then waits until every outbox is empty.
+     * Hands every device's readings to the transport, then waits until every outbox is empty. With {@code rate} 0
+     * they enter the outboxes at once (the window of {@link #WINDOW} readings in flight paces what goes out as acks
+     * arrive); otherwise the devices take turns and readings enter the outboxes at {@code rate} per second (an
+     * offered load: a pipeline that keeps up sends each at once).
      */
-    private static void publish(MqttTransport mqtt, SignedFleet run) throws InterruptedException, IOException {
-        for (SimulatedDevice device : run.devices()) {
-            for (Emission emission : run.emissions().get(device)) {
-                mqtt.send(device, emission);
+    private static void publish(MqttTransport mqtt, SignedFleet run, int rate) throws InterruptedException, IOException {
+        if (rate == 0) {
+            for (SimulatedDevice device : run.devices()) {
+                for (Emission emission : run.emissions().get(device)) {
+                    mqtt.send(device, emission);
+                }
+            }
+        } else {
+            long begin = System.nanoTime();
+            long index = 0;
+            int longest = run.emissions().values().stream().mapToInt(List::size).max().orElse(0);
+            for (int r = 0; r < longest; r++) {
+                for (SimulatedDevice device : run.devices()) {
+                    List<Emission> emissions = run.emissions().get(device);
+                    if (r >= emissions.size()) {
+                        continue;
+                    }
+                    long due = begin + index * 1_000_000_000L / rate;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    mqtt.send(device, emissions.get(r));
+                    index++;
+                }
             }
         }
         if (!mqtt.awaitEmpty(MAX_WAIT)) {
@@ -157,8 +188,9 @@ public final class PipelineLoad {
         LOG.info(() -> want + " readings stored " + Duration.between(begin, Instant.now()) + " after publishing");
     }
 
-    private static String report(int deviceCount, int readings, List<Database.ReadingRow> rows,
-            Map<Identity, Long> sentAt, long startMs, long publishedMs, Usage before, Usage after) {
+    private static String report(int deviceCount, int readings, int rate, List<Database.ReadingRow> rows,
+            Map<Identity, Long> sentAt, long startMs, long publishedMs, Usage before, Usage after,
+            RawVerification raw) {
         int n = rows.size();
         long[] endToEnd = new long[n];
         long[] toIngest = new long[n];
@@ -177,8 +209,9 @@ public final class PipelineLoad {
         double sustained = LoadFigures.sustainedRate(verifiedAt, 10, 90);
         double published = n * 1000.0 / Math.max(1, publishedMs - startMs);
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Run at %s, %d devices x %d readings = %d readings, all verified.%n",
-                Instant.ofEpochMilli(startMs), deviceCount, readings, n));
+        out.append(String.format(Locale.ROOT, "Run at %s, %d devices x %d readings = %d readings, all verified; %s.%n",
+                Instant.ofEpochMilli(startMs), deviceCount, readings, n,
+                rate == 0 ? "devices send as fast as acks allow" : "offered load " + rate + " readings/s"));
         out.append(String.format(Locale.ROOT, "Load average before / after: %s / %s (2 cores).%n%n",
                 before.loadAverage(), after.loadAverage()));
         out.append("| figure | value |\n|---|---|\n");
@@ -191,10 +224,20 @@ public final class PipelineLoad {
                 LoadFigures.percentile(toIngest, 50) + " / " + LoadFigures.percentile(toIngest, 99)));
         out.append(row("  received_at -> verified_at p50 / p99, ms", "%s",
                 LoadFigures.percentile(ingestToVerified, 50) + " / " + LoadFigures.percentile(ingestToVerified, 99)));
+        double total = 0;
         for (String part : after.cpu().keySet()) {
             Duration used = after.cpu().get(part).minus(before.cpu().getOrDefault(part, Duration.ZERO));
-            out.append(row("CPU per reading, " + part + " (µs)", "%.0f", used.toNanos() / 1000.0 / n));
+            double perReading = used.toNanos() / 1000.0 / n;
+            total += perReading;
+            out.append(row("CPU per reading, " + part + " (µs)", "%.0f", perReading));
         }
+        out.append(row("CPU per reading, all of the above (µs)", "%.0f", total));
+        out.append(row("raw verification, one thread, same run: readings/s of thread CPU (µs each)", "%s",
+                String.format(Locale.ROOT, "%.0f (%.0f)", raw.perCpuSecond(), 1e6 / raw.perCpuSecond())));
+        out.append(row("raw verification, one thread, same run: readings/s of wall time", "%.0f",
+                raw.perWallSecond()));
+        out.append(row("sustained rate / raw single-thread verification rate (CPU)", "%.3f",
+                sustained / raw.perCpuSecond()));
         return out.toString();
     }
 
@@ -210,7 +253,7 @@ public final class PipelineLoad {
      */
     private record Usage(Map<String, Duration> cpu, String loadAverage) {
 
-        static Usage sample(PipelineStack stack) {
+        static Usage sample(PipelineStack stack, String database) {
             Map<String, Duration> cpu = new LinkedHashMap<>();
             cpu.put("ingest-service", stack.ingest().cpuTime());
             cpu.put("verify-service", stack.verify().cpuTime());
@@ -220,6 +263,27 @@ public final class PipelineLoad {
                     .reduce(Duration.ZERO, Duration::plus));
             cpu.put("load generator (devices)", ProcessHandle.current().info().totalCpuDuration()
                     .orElse(Duration.ZERO));
+            Duration backends = Duration.ZERO;
+            Duration server = Duration.ZERO;
+            Duration mosquitto = Duration.ZERO;
+            for (ProcessHandle process : ProcessHandle.allProcesses().toList()) {
+                String command = commandLine(process.pid());
+                if (command.startsWith("postgres: ")) {
+                    // a backend's title is "postgres: <cluster>: <user> <database> <host>(<port>) <state>"
+                    if (command.contains(" " + database + " ")) {
+                        backends = backends.plus(ProcStat.cpu(process.pid()));
+                    } else if (!command.matches("postgres: [^ ]+: [^ ]+ [^ ]+ [0-9.:]+\\(.*")) {
+                        server = server.plus(ProcStat.cpu(process.pid()));
+                    }
+                } else if (command.contains("/bin/postgres\0")) {
+                    server = server.plus(ProcStat.cpu(process.pid()));
+                } else if (ProcStat.name(process.pid()).equals("mosquitto")) {
+                    mosquitto = mosquitto.plus(ProcStat.cpu(process.pid()));
+                }
+            }
+            cpu.put("PostgreSQL backends of the run's database", backends);
+            cpu.put("PostgreSQL server processes (WAL writer, checkpointer…; shared machine)", server);
+            cpu.put("Mosquitto (the machine's broker; shared machine)", mosquitto);
             String load;
             try {
                 String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
