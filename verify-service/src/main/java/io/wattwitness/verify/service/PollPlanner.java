@@ -1,8 +1,8 @@
 package io.wattwitness.verify.service;
 
-import io.wattwitness.verify.repository.StoredReading;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.verify.repository.StoredReading;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

@@ -1,6 +1,5 @@
 package io.wattwitness.verify.service;
 
-import io.wattwitness.verify.repository.StoredReading;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +8,7 @@ import io.wattwitness.reading.DeviceSigner;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingFlags;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.verify.repository.StoredReading;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

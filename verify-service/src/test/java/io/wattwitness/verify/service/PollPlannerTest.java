@@ -1,6 +1,5 @@
 package io.wattwitness.verify.service;
 
-import io.wattwitness.verify.repository.StoredReading;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.wattwitness.reading.DeviceSigner;
 import io.wattwitness.reading.ReadingFlags;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.verify.repository.StoredReading;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
