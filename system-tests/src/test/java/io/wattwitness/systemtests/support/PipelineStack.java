@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -22,7 +24,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * verify-service (PostgreSQL database {@link Settings#database()}, created and migrated by the service itself)
  * and the packaged ingest-service (the machine's Mosquitto). Each run has its own topic root
  * ({@code wwst-<run>/v1/devices}) and ingest client id, so it shares nothing with other users of the broker; the
- * ingest session is discarded on {@link #close()}.
+ * ingest session is discarded on {@link #close()}. Optionally several replicas of each service: verify-service
+ * replicas share the consumer group (Kafka's partitions, 3 per topic, are split between them), ingest-service
+ * replicas have their own persistent sessions in the shared subscription group.
  */
 public final class PipelineStack implements AutoCloseable {
 
@@ -36,6 +40,8 @@ public final class PipelineStack implements AutoCloseable {
     private LocalKafkaBroker kafka;
     private ServiceProcess verify;
     private ServiceProcess ingest;
+    private final List<ServiceProcess> verifies = new ArrayList<>();
+    private final List<ServiceProcess> ingests = new ArrayList<>();
 
     private PipelineStack(Settings settings, String runId, Path kafkaDir) {
         this.settings = settings;
@@ -52,28 +58,52 @@ public final class PipelineStack implements AutoCloseable {
      * @throws IOException when a part does not start (with the end of its log)
      */
     public static PipelineStack start(Settings settings, String label) throws IOException {
+        return start(settings, label, 1);
+    }
+
+    /**
+     * Starts Kafka, then {@code replicas} verify-services (the first waits until ready: database created and
+     * migrated), then {@code replicas} ingest-services.
+     *
+     * @param settings machine settings
+     * @param label prefix of the log files ({@code <label>-verify[-n].log}, {@code <label>-ingest[-n].log})
+     * @param replicas instances of each service, ≥ 1
+     * @return the running stack
+     * @throws IOException when a part does not start (with the end of its log)
+     */
+    public static PipelineStack start(Settings settings, String label, int replicas) throws IOException {
         byte[] random = new byte[4];
         new SecureRandom().nextBytes(random);
         String runId = HexFormat.of().formatHex(random);
         PipelineStack stack = new PipelineStack(settings, runId, Files.createTempDirectory("ww-system-kafka-"));
         try {
             stack.kafka = LocalKafkaBroker.start(stack.kafkaDir, 0);
-            stack.verify = ServiceProcess.start(label + "-verify", settings.verifyJar(), Map.of(
-                    "DB_HOST", settings.pgHost(),
-                    "DB_PORT", Integer.toString(settings.pgPort()),
-                    "DB_NAME", settings.database(),
-                    "DB_USER", settings.pgUser(),
-                    "KAFKA_BOOTSTRAP_SERVERS", stack.kafka.bootstrapServers()),
-                    LocalKafkaBroker.freePort(), settings.logDir());
-            stack.verify.awaitReady(READY_TIMEOUT);
-            stack.ingest = ServiceProcess.start(label + "-ingest", settings.ingestJar(), Map.of(
-                    "MQTT_HOST", settings.mqttHost(),
-                    "MQTT_PORT", Integer.toString(settings.mqttPort()),
-                    "MQTT_CLIENT_ID", stack.ingestClientId(),
-                    "MQTT_TOPIC_ROOT", stack.topicRoot(),
-                    "KAFKA_BOOTSTRAP_SERVERS", stack.kafka.bootstrapServers()),
-                    LocalKafkaBroker.freePort(), settings.logDir());
-            stack.ingest.awaitReady(READY_TIMEOUT);
+            for (int i = 0; i < replicas; i++) {
+                ServiceProcess verify = ServiceProcess.start(label + "-verify" + (i == 0 ? "" : "-" + (i + 1)),
+                        settings.verifyJar(), Map.of(
+                        "DB_HOST", settings.pgHost(),
+                        "DB_PORT", Integer.toString(settings.pgPort()),
+                        "DB_NAME", settings.database(),
+                        "DB_USER", settings.pgUser(),
+                        "KAFKA_BOOTSTRAP_SERVERS", stack.kafka.bootstrapServers()),
+                        LocalKafkaBroker.freePort(), settings.logDir());
+                stack.verifies.add(verify);
+                verify.awaitReady(READY_TIMEOUT);
+            }
+            stack.verify = stack.verifies.get(0);
+            for (int i = 0; i < replicas; i++) {
+                ServiceProcess ingest = ServiceProcess.start(label + "-ingest" + (i == 0 ? "" : "-" + (i + 1)),
+                        settings.ingestJar(), Map.of(
+                        "MQTT_HOST", settings.mqttHost(),
+                        "MQTT_PORT", Integer.toString(settings.mqttPort()),
+                        "MQTT_CLIENT_ID", stack.ingestClientId(i),
+                        "MQTT_TOPIC_ROOT", stack.topicRoot(),
+                        "KAFKA_BOOTSTRAP_SERVERS", stack.kafka.bootstrapServers()),
+                        LocalKafkaBroker.freePort(), settings.logDir());
+                stack.ingests.add(ingest);
+                ingest.awaitReady(READY_TIMEOUT);
+            }
+            stack.ingest = stack.ingests.get(0);
             LOG.info(() -> "pipeline " + runId + " ready: topic root " + stack.topicRoot() + ", Kafka "
                     + stack.kafka.bootstrapServers() + ", database " + settings.database());
             return stack;
@@ -108,7 +138,21 @@ public final class PipelineStack implements AutoCloseable {
 
     /** @return ingest's MQTT client id (its persistent session) */
     public String ingestClientId() {
-        return "wwst-ingest-" + runId;
+        return ingestClientId(0);
+    }
+
+    private String ingestClientId(int replica) {
+        return "wwst-ingest-" + runId + (replica == 0 ? "" : "-" + (replica + 1));
+    }
+
+    /** @return every verify-service replica, the first is {@link #verify()} */
+    public List<ServiceProcess> verifies() {
+        return List.copyOf(verifies);
+    }
+
+    /** @return every ingest-service replica, the first is {@link #ingest()} */
+    public List<ServiceProcess> ingests() {
+        return List.copyOf(ingests);
     }
 
     /** @return verify-service */
@@ -134,12 +178,12 @@ public final class PipelineStack implements AutoCloseable {
     /** Stops the services and Kafka, discards ingest's MQTT session and deletes Kafka's folder. */
     @Override
     public void close() {
-        if (ingest != null) {
-            ingest.stop();
-            discardSession(ingestClientId());
+        for (int i = 0; i < ingests.size(); i++) {
+            ingests.get(i).stop();
+            discardSession(ingestClientId(i));
         }
-        if (verify != null) {
-            verify.stop();
+        for (ServiceProcess replica : verifies) {
+            replica.stop();
         }
         if (kafka != null) {
             kafka.close();

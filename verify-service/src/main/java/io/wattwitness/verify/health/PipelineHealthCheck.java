@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness of the verification pipeline: DOWN while a batch is waiting for the database (retrying with
+ * Readiness of the verification pipeline: DOWN while a poll is waiting for the database (retrying with
  * back-off), with the first failure time and the last error. The database and Kafka connections have their own
  * checks (reactive PostgreSQL pool, Kafka channels) at {@code /q/health}.
  */
@@ -26,8 +26,8 @@ public class PipelineHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("verify-pipeline")
-                .withData("batches", status.batches());
-        status.lastBatch().ifPresent(last -> builder.withData("last_batch", last.toString()));
+                .withData("polls", status.polls());
+        status.lastPoll().ifPresent(last -> builder.withData("last_poll", last.toString()));
         return status.currentRetry()
                 .map(retry -> builder.down().withData("retrying_since", retry.since().toString())
                         .withData("last_error", retry.error()).build())

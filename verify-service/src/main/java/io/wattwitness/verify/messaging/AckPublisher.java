@@ -13,10 +13,10 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Publishes the acks of a committed batch on {@code devices.acks} (reading-format SPEC.md §6.1): key = device id
+ * Publishes the acks of a committed poll on {@code devices.acks} (reading-format SPEC.md §6.1): key = device id
  * (16 lowercase hex), value = {@code DeviceAck.toJson()}. ingest-service relays them to MQTT
- * {@code <root>/{id}/ack}. A failed publication is logged and counted and never fails the batch: the readings are
- * committed, and the device's timeout resend is answered with the same ack. At most one batch's acks are pending
+ * {@code <root>/{id}/ack}. A failed publication is logged and counted and never fails the poll: the readings are
+ * committed, and the device's timeout resend is answered with the same ack. At most one poll's acks are pending
  * (the caller waits for them before the next poll is acknowledged).
  */
 @ApplicationScoped
@@ -38,7 +38,7 @@ public class AckPublisher {
     }
 
     /**
-     * @param acks the batch's acks
+     * @param acks the poll's acks
      * @return completes (never fails) once Kafka answered for every ack
      */
     public Uni<Void> publish(List<AckPlan.DeviceAckRecord> acks) {

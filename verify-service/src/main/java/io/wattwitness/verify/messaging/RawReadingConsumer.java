@@ -11,10 +11,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Consumes {@code readings.raw} in batches (group {@code verify-service}, throttled commits). The batch is
+ * Consumes {@code readings.raw} in polls (group {@code verify-service}, throttled commits). The poll is
  * acknowledged only when its transaction committed, its readings were published on {@code readings.verified} and
  * Kafka answered for its acks on {@code devices.acks} (a failed ack is logged and counted, it does not fail the
- * batch); any other failure nacks it and the fail strategy stops the channel (redelivery on restart).
+ * poll); any other failure nacks it and the fail strategy stops the channel (redelivery on restart).
  */
 @ApplicationScoped
 public class RawReadingConsumer {
@@ -43,11 +43,11 @@ public class RawReadingConsumer {
      */
     @Incoming(CHANNEL)
     public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
-        List<RawEnvelope> batch = new ArrayList<>(records.count());
+        List<RawEnvelope> poll = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
-            batch.add(KafkaRecords.toRaw(record));
+            poll.add(KafkaRecords.toRaw(record));
         }
-        return verification.process(batch)
+        return verification.process(poll)
                 .chain(result -> publisher.publish(result.events()).chain(() -> acks.publish(result.acks())));
     }
 }

@@ -1,8 +1,9 @@
 package io.wattwitness.verify.repository;
 
-import io.quarkus.hibernate.reactive.panache.PanacheRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,10 +11,23 @@ import java.util.List;
 
 /**
  * Reads registered device keys: {@code installation_keys} (current and retired, with the retirement time) and
- * installations' current keys.
+ * installations' current keys. Runs outside the poll's transaction, on a pooled connection.
  */
 @ApplicationScoped
-public class InstallationKeyRepository implements PanacheRepository<InstallationKey> {
+public class InstallationKeyRepository {
+
+    private static final String FIND = "SELECT k.installation_id, k.device_id, k.public_key, "
+            + Rows.TO_MS.formatted("k.retired_at") + " FROM installation_keys k WHERE k.device_id = ANY($1::text[])"
+            + " UNION ALL SELECT i.id, i.device_id, i.public_key, CAST(NULL AS bigint) FROM installations i"
+            + " WHERE i.device_id = ANY($1::text[])"
+            + " AND NOT EXISTS (SELECT 1 FROM installation_keys k2 WHERE k2.device_id = i.device_id)";
+
+    private final Pool pool;
+
+    /** @param pool the reactive PostgreSQL pool */
+    public InstallationKeyRepository(Pool pool) {
+        this.pool = pool;
+    }
 
     /**
      * A registered key as stored.
@@ -30,27 +44,14 @@ public class InstallationKeyRepository implements PanacheRepository<Installation
      * @param deviceIds device ids to look up (16 lowercase hex)
      * @return the registered keys among them (a device id missing from the result is not registered)
      */
-    @WithSession
     public Uni<List<KeyRow>> findRegistered(Collection<String> deviceIds) {
         if (deviceIds.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        NativeSql sql = new NativeSql();
-        StringBuilder in = new StringBuilder();
-        for (String deviceId : deviceIds) {
-            in.append(in.length() == 0 ? "" : ", ").append(sql.param(deviceId));
-        }
-        sql.append("SELECT k.installation_id, k.device_id, k.public_key,"
-                + " CAST(FLOOR(EXTRACT(EPOCH FROM k.retired_at) * 1000) AS bigint)"
-                + " FROM installation_keys k WHERE k.device_id IN (")
-                .append(in.toString()).append(") UNION ALL SELECT i.id, i.device_id, i.public_key, CAST(NULL AS bigint) FROM installations i")
-                .append(" WHERE i.device_id IN (").append(in.toString()).append(")")
-                .append(" AND NOT EXISTS (SELECT 1 FROM installation_keys k2 WHERE k2.device_id = i.device_id)");
-        return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(rows -> {
+        return pool.preparedQuery(FIND).execute(Tuple.of(deviceIds.toArray(new String[0]))).map(rows -> {
             List<KeyRow> keys = new ArrayList<>(rows.size());
-            for (Object[] row : rows) {
-                keys.add(new KeyRow(NativeSql.toLong(row[0]), (String) row[1], (String) row[2],
-                        row[3] == null ? null : NativeSql.toLong(row[3])));
+            for (Row row : rows) {
+                keys.add(new KeyRow(row.getLong(0), row.getString(1), row.getString(2), row.getLong(3)));
             }
             return keys;
         });

@@ -1,52 +1,51 @@
 package io.wattwitness.verify.repository;
 
-import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.smallrye.mutiny.Uni;
-import io.wattwitness.verify.service.QuarantineEntry;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
-/** The {@code quarantine} table. Call inside a transaction. */
+/** The {@code quarantine} table. Call with the connection of a transaction. */
 @ApplicationScoped
-public class QuarantineRepository implements PanacheRepository<QuarantineRecord> {
+public class QuarantineRepository {
+
+    private static final String INSERT = "INSERT INTO quarantine (received_at, source, stage, reason, detail, topic,"
+            + " device_id, installation_id, boot, seq, raw, raw_sha256, event_key)"
+            + " SELECT " + Rows.EPOCH_MS.formatted("u.received_ms") + ", u.source, u.stage, u.reason, u.detail,"
+            + " u.topic, u.device_id, u.installation_id, u.boot, u.seq, u.raw, u.raw_sha256, u.event_key"
+            + " FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+            + " $8::bigint[], $9::bigint[], $10::bigint[], $11::bytea[], $12::text[], $13::text[])"
+            + " AS u(received_ms, source, stage, reason, detail, topic, device_id, installation_id, boot, seq, raw,"
+            + " raw_sha256, event_key)"
+            + " ON CONFLICT (event_key) DO NOTHING";
 
     /**
-     * Inserts quarantine rows; a row with the same {@link QuarantineEntry#eventKey()} (a redelivered record) is
-     * skipped, so each rejection event is stored once.
+     * Inserts quarantine rows in one statement; a row with the same {@link QuarantineRow#eventKey()} (a
+     * redelivered record) is skipped, so each rejection event is stored once.
      *
-     * @param entries rows to insert
+     * @param connection the transaction's connection
+     * @param rows rows to insert
      * @return rows actually inserted
      */
-    public Uni<Integer> insert(List<QuarantineEntry> entries) {
-        Uni<Integer> total = Uni.createFrom().item(0);
-        for (List<QuarantineEntry> chunk : NativeSql.chunks(entries)) {
-            total = total.chain(sum -> insertChunk(chunk).map(count -> sum + count));
+    public Uni<Integer> insert(SqlConnection connection, List<QuarantineRow> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().item(0);
         }
-        return total;
-    }
-
-    private Uni<Integer> insertChunk(List<QuarantineEntry> entries) {
-        NativeSql sql = new NativeSql().append("INSERT INTO quarantine (received_at, source, stage, reason, detail,"
-                + " topic, device_id, installation_id, boot, seq, raw, raw_sha256, event_key) VALUES ");
-        boolean first = true;
-        for (QuarantineEntry entry : entries) {
-            sql.append(first ? "(" : ", (")
-                    .append(sql.timestamp(entry.receivedAtMs())).append(", ")
-                    .append(sql.param(entry.source())).append(", ")
-                    .append(sql.param(entry.stage())).append(", ")
-                    .append(sql.param(entry.reason())).append(", ")
-                    .append("CAST(" + sql.param(entry.detail()) + " AS text), ")
-                    .append("CAST(" + sql.param(entry.topic()) + " AS text), ")
-                    .append("CAST(" + sql.param(entry.deviceId()) + " AS text), ")
-                    .append("CAST(" + sql.param(entry.installationId()) + " AS bigint), ")
-                    .append("CAST(" + sql.param(entry.boot()) + " AS bigint), ")
-                    .append("CAST(" + sql.param(entry.seq()) + " AS bigint), ")
-                    .append(sql.param(entry.raw())).append(", ")
-                    .append(sql.param(entry.rawSha256())).append(", ")
-                    .append(sql.param(entry.eventKey())).append(")");
-            first = false;
-        }
-        sql.append(" ON CONFLICT (event_key) DO NOTHING");
-        return getSession().chain(session -> sql.query(session).executeUpdate());
+        Tuple parameters = Tuple.tuple()
+                .addValue(Rows.longs(rows, QuarantineRow::receivedAtMs))
+                .addValue(Rows.strings(rows, QuarantineRow::source))
+                .addValue(Rows.strings(rows, QuarantineRow::stage))
+                .addValue(Rows.strings(rows, QuarantineRow::reason))
+                .addValue(Rows.strings(rows, QuarantineRow::detail))
+                .addValue(Rows.strings(rows, QuarantineRow::topic))
+                .addValue(Rows.strings(rows, QuarantineRow::deviceId))
+                .addValue(Rows.longs(rows, QuarantineRow::installationId))
+                .addValue(Rows.longs(rows, QuarantineRow::boot))
+                .addValue(Rows.longs(rows, QuarantineRow::seq))
+                .addValue(Rows.buffers(rows, QuarantineRow::raw))
+                .addValue(Rows.strings(rows, QuarantineRow::rawSha256))
+                .addValue(Rows.strings(rows, QuarantineRow::eventKey));
+        return connection.preparedQuery(INSERT).execute(parameters).map(result -> result.rowCount());
     }
 }

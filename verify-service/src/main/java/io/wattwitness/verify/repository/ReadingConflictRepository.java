@@ -1,17 +1,24 @@
 package io.wattwitness.verify.repository;
 
-import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.wattwitness.reading.Hex;
-import io.wattwitness.verify.service.Decision;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The {@code reading_conflicts} table (equivocations). Call inside a transaction. */
+/** The {@code reading_conflicts} table (equivocations). Call with the connection of the poll's transaction. */
 @ApplicationScoped
-public class ReadingConflictRepository implements PanacheRepository<ReadingConflict> {
+public class ReadingConflictRepository {
+
+    private static final String INSERT = "INSERT INTO reading_conflicts (reading_id, message, signature, received_at)"
+            + " SELECT u.reading_id, u.message, u.signature, " + Rows.EPOCH_MS.formatted("u.received_ms")
+            + " FROM UNNEST($1::bigint[], $2::bytea[], $3::bytea[], $4::bigint[])"
+            + " AS u(reading_id, message, signature, received_ms)"
+            + " ON CONFLICT (reading_id, message) DO NOTHING RETURNING reading_id, message";
 
     /**
      * @param readingId the stored reading
@@ -23,39 +30,23 @@ public class ReadingConflictRepository implements PanacheRepository<ReadingConfl
     }
 
     /**
-     * Records conflicting messages; one already recorded for the same reading is skipped.
+     * Records conflicting messages in one statement; one already recorded for the same reading is skipped.
      *
+     * @param connection the transaction's connection
      * @param conflicts conflicts whose reading ids are known (inserted or stored)
      * @return {@link #key} of each conflict actually inserted
      */
-    public Uni<Set<String>> insert(List<Decision.Conflict> conflicts) {
-        Uni<Set<String>> inserted = Uni.createFrom().item(new HashSet<>());
-        for (List<Decision.Conflict> chunk : NativeSql.chunks(conflicts)) {
-            inserted = inserted.chain(keys -> insertChunk(chunk).map(more -> {
-                keys.addAll(more);
-                return keys;
-            }));
+    public Uni<Set<String>> insert(SqlConnection connection, List<NewConflict> conflicts) {
+        if (conflicts.isEmpty()) {
+            return Uni.createFrom().item(new HashSet<>());
         }
-        return inserted;
-    }
-
-    private Uni<Set<String>> insertChunk(List<Decision.Conflict> conflicts) {
-        NativeSql sql = new NativeSql()
-                .append("INSERT INTO reading_conflicts (reading_id, message, signature, received_at) VALUES ");
-        boolean first = true;
-        for (Decision.Conflict conflict : conflicts) {
-            sql.append(first ? "(" : ", (")
-                    .append(sql.param(conflict.readingId())).append(", ")
-                    .append(sql.param(conflict.candidate().reading().message())).append(", ")
-                    .append(sql.param(conflict.candidate().reading().lowSSignature())).append(", ")
-                    .append(sql.timestamp(conflict.candidate().raw().receivedAtMs())).append(")");
-            first = false;
-        }
-        sql.append(" ON CONFLICT (reading_id, message) DO NOTHING RETURNING reading_id, message");
-        return getSession().chain(session -> sql.<Object[]>query(session).getResultList()).map(rows -> {
+        Tuple parameters = Tuple.of(Rows.longs(conflicts, NewConflict::readingId),
+                Rows.buffers(conflicts, NewConflict::message), Rows.buffers(conflicts, NewConflict::signature),
+                Rows.longs(conflicts, NewConflict::receivedAtMs));
+        return connection.preparedQuery(INSERT).execute(parameters).map(rows -> {
             Set<String> keys = new HashSet<>();
-            for (Object[] row : rows) {
-                keys.add(key(NativeSql.toLong(row[0]), NativeSql.toBytes(row[1])));
+            for (Row row : rows) {
+                keys.add(key(row.getLong(0), Rows.bytes(row, 1)));
             }
             return keys;
         });

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds the acks of one committed batch (reading-format SPEC.md §6.1) from the planner's decisions. Plain Java.
+ * Builds the acks of one committed poll (reading-format SPEC.md §6.1) from the planner's decisions. Plain Java.
  * <p>
  * Named {@code stored}: new readings (any status, late included), identical resends of stored readings, both sides
  * of an equivocation. Named {@code refused}: readings whose signature verified under the device's registered key
@@ -43,9 +43,9 @@ public final class AckPlan {
     }
 
     /**
-     * @param decisions a batch's decisions, in any order
-     * @return one or more acks per (device, boot) named by the batch, ordered by device id and boot; empty when the
-     *         batch names no reading
+     * @param decisions a poll's decisions, in any order
+     * @return one or more acks per (device, boot) named by the poll, ordered by device id and boot; empty when the
+     *         poll names no reading
      */
     public static List<DeviceAckRecord> of(List<Decision> decisions) {
         Map<DeviceBoot, Seqs> named = new TreeMap<>();

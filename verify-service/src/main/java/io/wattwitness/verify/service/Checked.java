@@ -6,7 +6,7 @@ import io.wattwitness.reading.VerifiedReading;
 
 /**
  * Result of the stateless checks on one {@code readings.raw} record ({@link ReadingChecker}): decoding and
- * signature verification. The state-dependent rules come afterwards ({@link BatchPlanner}).
+ * signature verification. The state-dependent rules come afterwards ({@link PollPlanner}).
  */
 public sealed interface Checked permits Checked.Decoded, Checked.Accepted, Checked.Rejected {
 

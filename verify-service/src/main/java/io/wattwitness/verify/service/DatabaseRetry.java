@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * Runs database work so that a transient outage is waited out, never skipped: the work is re-run (a new
  * transaction) with exponential back-off until it succeeds; other failures pass through. Every attempt is
- * subscribed on the caller's Vert.x context, which Hibernate Reactive requires.
+ * subscribed on the caller's Vert.x context (the Kafka channel's), so the poll's work stays on one context.
  */
 @ApplicationScoped
 public class DatabaseRetry {

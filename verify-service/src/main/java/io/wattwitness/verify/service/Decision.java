@@ -1,6 +1,6 @@
 package io.wattwitness.verify.service;
 
-/** What the batch does with one {@code readings.raw} record ({@link BatchPlanner}). */
+/** What the poll does with one {@code readings.raw} record ({@link PollPlanner}). */
 public sealed interface Decision permits Decision.Store, Decision.Duplicate, Decision.Conflict, Decision.Quarantine {
 
     /**
@@ -26,12 +26,12 @@ public sealed interface Decision permits Decision.Store, Decision.Duplicate, Dec
      * {@code reading_conflicts} and the stored reading becomes disputed.
      *
      * @param candidate the conflicting reading
-     * @param storedId id of the stored reading, or 0 when it is inserted by this batch
-     * @param pending the reading inserted by this batch, or null
+     * @param storedId id of the stored reading, or 0 when it is inserted by this poll
+     * @param pending the reading inserted by this poll, or null
      */
     record Conflict(Checked.Accepted candidate, long storedId, PendingReading pending) implements Decision {
 
-        /** @return the id of the reading the conflict is about (after the batch's inserts) */
+        /** @return the id of the reading the conflict is about (after the poll's inserts) */
         public long readingId() {
             return pending != null ? pending.id() : storedId;
         }

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * precomputation on the key's point).
  * <p>
  * Invalidation: a device id that is not cached (or whose entry is older than the TTL, default 60 s) is read from
- * the database for every batch that needs it, so a newly registered device is accepted by the next batch without
+ * the database for every poll that needs it, so a newly registered device is accepted by the next poll without
  * a restart and unknown devices are never cached. Keys are never deleted and a key's device id is derived from
  * the key itself, so the only changes the TTL bounds are a key moved to another installation and a key retired
  * (rotated out): a reading after the retirement is refused as {@code key_retired} at the latest one TTL later.

@@ -3,9 +3,9 @@ package io.wattwitness.verify.service;
 import io.wattwitness.reading.ReadingStatus;
 
 /**
- * A reading the current batch will insert into {@code readings}. Its status can still turn to {@code disputed}
- * when a conflicting message for the same identity arrives later in the same batch; the id is set once the row
- * is inserted. Confined to the batch being processed.
+ * A reading the current poll will insert into {@code readings}. Its status can still turn to {@code disputed}
+ * when a conflicting message for the same identity arrives later in the same poll; the id is set once the row
+ * is inserted. Confined to the poll being processed.
  */
 public final class PendingReading {
 
@@ -36,7 +36,7 @@ public final class PendingReading {
         this.verificationError = verificationError;
     }
 
-    /** Marks the reading disputed (equivocation inside the batch). */
+    /** Marks the reading disputed (equivocation inside the poll). */
     public void dispute() {
         status = DISPUTED;
         verificationError = ReadingRules.EQUIVOCATION;

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Live state of the verification pipeline for the readiness check: batches done, database retry in progress. */
+/** Live state of the verification pipeline for the readiness check: polls done, database retry in progress. */
 @ApplicationScoped
 public class PipelineStatus {
 
@@ -20,8 +20,8 @@ public class PipelineStatus {
     }
 
     private final AtomicReference<Retrying> retrying = new AtomicReference<>();
-    private final AtomicLong batches = new AtomicLong();
-    private final AtomicReference<Instant> lastBatch = new AtomicReference<>();
+    private final AtomicLong polls = new AtomicLong();
+    private final AtomicReference<Instant> lastPoll = new AtomicReference<>();
 
     /** @param failure a transient failure that will be retried */
     public void retrying(Throwable failure) {
@@ -34,10 +34,10 @@ public class PipelineStatus {
         retrying.set(null);
     }
 
-    /** Counts a committed batch. */
-    public void batchDone() {
-        batches.incrementAndGet();
-        lastBatch.set(Instant.now());
+    /** Counts a committed poll. */
+    public void pollDone() {
+        polls.incrementAndGet();
+        lastPoll.set(Instant.now());
     }
 
     /** @return the retry in progress, if any */
@@ -45,13 +45,13 @@ public class PipelineStatus {
         return Optional.ofNullable(retrying.get());
     }
 
-    /** @return committed batches since start */
-    public long batches() {
-        return batches.get();
+    /** @return committed polls since start */
+    public long polls() {
+        return polls.get();
     }
 
-    /** @return when the last batch committed, if any */
-    public Optional<Instant> lastBatch() {
-        return Optional.ofNullable(lastBatch.get());
+    /** @return when the last poll committed, if any */
+    public Optional<Instant> lastPoll() {
+        return Optional.ofNullable(lastPoll.get());
     }
 }

@@ -1,14 +1,22 @@
 package io.wattwitness.verify.service;
 
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.wattwitness.reading.ReadingIdentity;
+import io.wattwitness.reading.ReadingMessage;
 import io.wattwitness.verify.config.VerifyConfig;
 import io.wattwitness.verify.repository.DeviceStateRepository;
+import io.wattwitness.verify.repository.NewConflict;
+import io.wattwitness.verify.repository.NewReading;
 import io.wattwitness.verify.repository.QuarantineRepository;
+import io.wattwitness.verify.repository.QuarantineRow;
 import io.wattwitness.verify.repository.ReadingConflictRepository;
 import io.wattwitness.verify.repository.ReadingRepository;
+import io.wattwitness.verify.repository.ReadingRow;
+import io.wattwitness.verify.repository.StoredReading;
+import io.wattwitness.verify.repository.Verdict;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,15 +27,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Writes one batch in one transaction: locks the batch's device rows, loads the stored neighbours of every
- * identity, plans with {@link BatchPlanner}, then inserts readings, conflicts and quarantine rows with multi-row
- * statements, sets the new register verdicts of stored readings that got a new predecessor, and raises the
- * devices' highest boot. Nothing is updated except a reading's status (register verdict, disputed) and a device's
- * highest boot; nothing is deleted. The acks of the batch are part of the result, published after the commit.
+ * Writes one poll in one transaction on the reactive PostgreSQL pool: locks the poll's device rows (one statement),
+ * loads the stored neighbours of every identity (one statement), plans with {@link PollPlanner}, then inserts the
+ * readings (one statement), and only when the poll has them: conflicts, quarantine rows, the new register verdicts of
+ * stored readings that got a new predecessor, disputes; finally raises the devices' highest boot. Every statement
+ * takes the poll's rows as arrays, so a clean poll costs five round trips (BEGIN, lock, neighbours, insert, highest
+ * boot) and COMMIT, whatever its size. Nothing is updated except a reading's status (register verdict, disputed)
+ * and a device's highest boot; nothing is deleted. The acks of the poll are part of the result, published after
+ * the commit.
  */
 @ApplicationScoped
 public class ReadingStore {
 
+    private final Pool pool;
     private final ReadingRepository readings;
     private final ReadingConflictRepository conflicts;
     private final QuarantineRepository quarantine;
@@ -35,14 +47,16 @@ public class ReadingStore {
     private final ReadingRules rules;
 
     /**
+     * @param pool the reactive PostgreSQL pool
      * @param readings readings table
      * @param conflicts reading_conflicts table
      * @param quarantine quarantine table
      * @param devices devices table
      * @param config rule limits
      */
-    public ReadingStore(ReadingRepository readings, ReadingConflictRepository conflicts, QuarantineRepository quarantine,
+    public ReadingStore(Pool pool, ReadingRepository readings, ReadingConflictRepository conflicts, QuarantineRepository quarantine,
             DeviceStateRepository devices, VerifyConfig config) {
+        this.pool = pool;
         this.readings = readings;
         this.conflicts = conflicts;
         this.quarantine = quarantine;
@@ -51,27 +65,26 @@ public class ReadingStore {
     }
 
     /**
-     * Stores a checked batch.
+     * Stores a checked poll.
      *
-     * @param batch results of the stateless checks, in record order
+     * @param poll results of the stateless checks, in record order
      * @param verifiedAtMs verification time for new rows, Unix ms
      * @return what was done, with the events to publish once committed
      * @throws TransientErrors.ConcurrentWriteException (as a failure) if another writer stored an identity
-     *         meanwhile; the caller retries the batch
+     *         meanwhile; the caller retries the poll
      */
-    @WithTransaction
-    public Uni<StoreResult> store(List<Checked> batch, long verifiedAtMs) {
+    public Uni<StoreResult> store(List<Checked> poll, long verifiedAtMs) {
         Map<String, Long> installations = new TreeMap<>();
         Set<ReadingIdentity> identities = new LinkedHashSet<>();
-        for (Checked checked : batch) {
+        for (Checked checked : poll) {
             if (checked instanceof Checked.Accepted accepted) {
                 installations.put(accepted.deviceId(), accepted.installationId());
                 identities.add(accepted.message().identity());
             }
         }
-        return devices.lock(installations)
-                .chain(locked -> readings.findAround(identities).map(known -> plan(batch, known)))
-                .chain(planner -> write(planner, installations.keySet(), verifiedAtMs));
+        return pool.withTransaction(connection -> devices.lock(connection, installations)
+                .chain(() -> readings.findAround(connection, identities).map(known -> plan(poll, known)))
+                .chain(planner -> write(connection, planner, installations.keySet(), verifiedAtMs)));
     }
 
     /**
@@ -80,14 +93,13 @@ public class ReadingStore {
      * @param entries quarantine rows (stage ingest)
      * @return rows inserted (an envelope already quarantined for the same reason is skipped)
      */
-    @WithTransaction
     public Uni<Integer> quarantine(List<QuarantineEntry> entries) {
-        return quarantine.insert(entries);
+        return pool.withTransaction(connection -> quarantine.insert(connection, quarantineRows(entries)));
     }
 
-    private BatchPlanner plan(List<Checked> batch, List<StoredReading> known) {
-        BatchPlanner planner = new BatchPlanner(rules, known);
-        for (Checked checked : batch) {
+    private PollPlanner plan(List<Checked> poll, List<StoredReading> known) {
+        PollPlanner planner = new PollPlanner(rules, known);
+        for (Checked checked : poll) {
             if (checked instanceof Checked.Accepted accepted) {
                 planner.plan(accepted);
             } else if (checked instanceof Checked.Rejected rejected) {
@@ -99,7 +111,8 @@ public class ReadingStore {
         return planner;
     }
 
-    private Uni<StoreResult> write(BatchPlanner planner, Set<String> deviceIds, long verifiedAtMs) {
+    private Uni<StoreResult> write(SqlConnection connection, PollPlanner planner, Set<String> deviceIds,
+            long verifiedAtMs) {
         List<PendingReading> pending = new ArrayList<>();
         List<Decision.Conflict> conflicting = new ArrayList<>();
         List<QuarantineEntry> quarantined = new ArrayList<>();
@@ -121,11 +134,15 @@ public class ReadingStore {
         }
         List<VerifiedEvent> changed = new ArrayList<>();
         List<String> keptSealed = new ArrayList<>();
-        return readings.insert(pending, verifiedAtMs)
+        List<Verdict> verdicts = new ArrayList<>(planner.reevaluations().size());
+        for (PollPlanner.Reevaluation reevaluation : planner.reevaluations()) {
+            verdicts.add(new Verdict(reevaluation.readingId(), reevaluation.status(), reevaluation.verificationError()));
+        }
+        return readings.insert(connection, newReadings(pending), verifiedAtMs)
                 .invoke(ids -> assignIds(pending, ids))
-                .chain(() -> readings.reevaluate(planner.reevaluations()))
-                .invoke(changed::addAll)
-                .chain(() -> readings.sealedDisagreements(planner.reevaluations()))
+                .chain(() -> readings.reevaluate(connection, verdicts))
+                .invoke(rows -> rows.forEach(row -> changed.add(VerifiedEvent.of(row))))
+                .chain(() -> readings.sealedDisagreements(connection, verdicts))
                 .invoke(kept -> {
                     keptSealed.addAll(kept);
                     for (String line : kept) {
@@ -133,12 +150,47 @@ public class ReadingStore {
                                 + "%s", line);
                     }
                 })
-                .chain(() -> conflicts.insert(conflicting))
-                .chain(insertedConflicts -> readings.dispute(storedTargets(conflicting))
-                        .invoke(changed::addAll)
-                        .chain(disputed -> quarantine.insert(quarantined)
-                                .chain(() -> devices.raiseHighestBoot(boots))
-                                .map(ignored -> result(planner, insertedConflicts, changed, keptSealed.size(), verifiedAtMs))));
+                .chain(() -> conflicts.insert(connection, newConflicts(conflicting)))
+                .chain(insertedConflicts -> readings.dispute(connection, storedTargets(conflicting))
+                        .invoke(rows -> rows.forEach(row -> changed.add(VerifiedEvent.of(row))))
+                        .chain(disputed -> quarantine.insert(connection, quarantineRows(quarantined))
+                                .chain(() -> devices.raiseHighestBoot(connection, boots))
+                                .map(ignored -> result(planner, insertedConflicts, changed, keptSealed.size(),
+                                        verifiedAtMs))));
+    }
+
+    private static List<NewReading> newReadings(List<PendingReading> pending) {
+        List<NewReading> rows = new ArrayList<>(pending.size());
+        for (PendingReading reading : pending) {
+            Checked.Accepted candidate = reading.candidate();
+            ReadingMessage message = candidate.message();
+            rows.add(new NewReading(candidate.installationId(), message.deviceIdHex(), message.meterIdHex(),
+                    message.boot(), message.seq(), message.timestampMs(), message.powerMw(), message.energyMwh(),
+                    message.powerW(), message.energyWh(), message.flags(), candidate.reading().message(),
+                    candidate.reading().lowSSignature(), reading.status(), reading.verificationError(),
+                    reading.late(), candidate.raw().receivedAtMs()));
+        }
+        return rows;
+    }
+
+    /** Called after the poll's readings are inserted: a conflict inside the poll needs its reading's new id. */
+    private static List<NewConflict> newConflicts(List<Decision.Conflict> conflicting) {
+        List<NewConflict> rows = new ArrayList<>(conflicting.size());
+        for (Decision.Conflict conflict : conflicting) {
+            rows.add(new NewConflict(conflict.readingId(), conflict.candidate().reading().message(),
+                    conflict.candidate().reading().lowSSignature(), conflict.candidate().raw().receivedAtMs()));
+        }
+        return rows;
+    }
+
+    private static List<QuarantineRow> quarantineRows(List<QuarantineEntry> entries) {
+        List<QuarantineRow> rows = new ArrayList<>(entries.size());
+        for (QuarantineEntry entry : entries) {
+            rows.add(new QuarantineRow(entry.receivedAtMs(), entry.source(), entry.stage(), entry.reason(),
+                    entry.detail(), entry.topic(), entry.deviceId(), entry.installationId(), entry.boot(),
+                    entry.seq(), entry.raw(), entry.rawSha256(), entry.eventKey()));
+        }
+        return rows;
     }
 
     private static void assignIds(List<PendingReading> pending, Map<String, Long> ids) {
@@ -147,7 +199,7 @@ public class ReadingStore {
                     reading.candidate().message().boot(), reading.candidate().message().seq()));
             if (id == null) {
                 throw new TransientErrors.ConcurrentWriteException("reading " + reading.candidate().message().identity()
-                        + " was stored by another writer during the batch");
+                        + " was stored by another writer during the poll");
             }
             reading.assignId(id);
         }
@@ -163,7 +215,7 @@ public class ReadingStore {
         return ids;
     }
 
-    private static StoreResult result(BatchPlanner planner, Set<String> insertedConflicts, List<VerifiedEvent> changed,
+    private static StoreResult result(PollPlanner planner, Set<String> insertedConflicts, List<VerifiedEvent> changed,
             int keptSealed, long verifiedAtMs) {
         int resends = 0;
         int late = 0;

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one committed batch did.
+ * What one committed poll did.
  *
  * @param outcomes number of records per outcome: {@code verified}, {@code anomaly}, {@code disputed} (new rows),
  *        {@code equivocation} (conflicting message recorded), {@code duplicate} (no-op), {@code quarantined}
  * @param quarantined verify-stage quarantine decisions per reason (including envelopes already quarantined)
- * @param events readings to publish on {@code readings.verified}, in batch order
+ * @param events readings to publish on {@code readings.verified}, in poll order
  * @param acks acks to publish on {@code devices.acks} (SPEC.md §6.1), built from the committed decisions
  * @param resends identical resends or redeliveries of stored readings (named stored again)
  * @param late new readings stored as late (SPEC.md §8)
@@ -22,7 +22,7 @@ public record StoreResult(Map<String, Integer> outcomes, Map<String, Integer> qu
         List<VerifiedEvent> events, List<AckPlan.DeviceAckRecord> acks, int resends, int late, int reevaluated,
         int keptSealed) {
 
-    /** @return the result of an empty batch */
+    /** @return the result of an empty poll */
     public static StoreResult empty() {
         return new StoreResult(Map.of(), Map.of(), List.of(), List.of(), 0, 0, 0, 0);
     }
@@ -31,7 +31,7 @@ public record StoreResult(Map<String, Integer> outcomes, Map<String, Integer> qu
     public static final String VERIFIED = ReadingStatus.VERIFIED.word();
     /** Outcome: a new row with status anomaly. */
     public static final String ANOMALY = ReadingStatus.ANOMALY.word();
-    /** Outcome: a new row that is disputed from the start (conflict within the batch). */
+    /** Outcome: a new row that is disputed from the start (conflict within the poll). */
     public static final String DISPUTED = ReadingStatus.DISPUTED.word();
     /** Outcome: a conflicting message recorded in reading_conflicts. */
     public static final String EQUIVOCATION = "equivocation";

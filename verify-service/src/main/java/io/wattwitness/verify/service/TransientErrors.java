@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Classifies failures of a batch transaction: transient ones (database unreachable, connection lost, server
- * restarting, serialization conflicts, a concurrent writer) are retried with back-off until the batch commits;
+ * Classifies failures of a poll transaction: transient ones (database unreachable, connection lost, server
+ * restarting, serialization conflicts, a concurrent writer) are retried with back-off until the poll commits;
  * anything else fails the Kafka channel. Plain Java.
  */
 public final class TransientErrors {
@@ -30,8 +30,8 @@ public final class TransientErrors {
     }
 
     /**
-     * Thrown when another writer stored one of the batch's identities between the lookup and the insert
-     * (possible only around a consumer-group rebalance); the batch is re-planned.
+     * Thrown when another writer stored one of the poll's identities between the lookup and the insert
+     * (possible only around a consumer-group rebalance); the poll is re-planned.
      */
     public static final class ConcurrentWriteException extends RuntimeException {
 
@@ -44,8 +44,8 @@ public final class TransientErrors {
     }
 
     /**
-     * @param failure any failure, possibly wrapped by Hibernate
-     * @return whether retrying the whole batch later can succeed
+     * @param failure any failure, possibly wrapped (CompletionException, …)
+     * @return whether retrying the whole poll later can succeed
      */
     public static boolean isTransient(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {

@@ -11,12 +11,17 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Verifies and stores one batch of {@code readings.raw} records: parse and decode, find registered keys,
+ * Verifies and stores one poll of {@code readings.raw} records: parse and decode, find registered keys,
  * verify signatures off the event loop, then plan and write in one transaction (retried while the database is
  * unreachable). Business-rule failures are results, never failures; only unexpected errors fail the returned Uni.
  */
 @ApplicationScoped
 public class VerificationService {
+
+    /** Signature checks run on this many worker threads at once per poll. */
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** A poll is split for parallel verification only into slices of at least this many records. */
+    private static final int MIN_SLICE = 32;
 
     private final DeviceKeyCache keys;
     private final ReadingStore store;
@@ -41,16 +46,16 @@ public class VerificationService {
     }
 
     /**
-     * @param batch records in partition order
+     * @param poll records in partition order
      * @return what the committed transaction did (events to publish on {@code readings.verified})
      */
-    public Uni<StoreResult> process(List<RawEnvelope> batch) {
-        if (batch.isEmpty()) {
+    public Uni<StoreResult> process(List<RawEnvelope> poll) {
+        if (poll.isEmpty()) {
             return Uni.createFrom().item(StoreResult.empty());
         }
-        List<Checked> parsed = new ArrayList<>(batch.size());
+        List<Checked> parsed = new ArrayList<>(poll.size());
         Set<String> deviceIds = new LinkedHashSet<>();
-        for (RawEnvelope raw : batch) {
+        for (RawEnvelope raw : poll) {
             Checked checked = ReadingChecker.parse(raw);
             parsed.add(checked);
             if (checked instanceof Checked.Decoded decoded) {
@@ -61,13 +66,13 @@ public class VerificationService {
                 ? Uni.createFrom().item(Map.of())
                 : retry.run("key lookup", () -> keys.lookup(deviceIds));
         return registered
-                .chain(found -> retry.offload(() -> verifyAll(parsed, found)))
-                .chain(checked -> retry.run("storing a batch of " + checked.size() + " readings",
+                .chain(found -> verifyInParallel(parsed, found))
+                .chain(checked -> retry.run("storing a poll of " + checked.size() + " readings",
                         () -> store.store(checked, System.currentTimeMillis())))
                 .invoke(result -> {
                     metrics.record(result);
-                    status.batchDone();
-                    Log.debugf("batch of %d committed: %s", batch.size(), result.outcomes());
+                    status.pollDone();
+                    Log.debugf("poll of %d committed: %s", poll.size(), result.outcomes());
                 });
     }
 
@@ -87,6 +92,27 @@ public class VerificationService {
                     }
                     metrics.quarantined(QuarantineEntry.STAGE_INGEST, byReason);
                 });
+    }
+
+    /**
+     * Verifies the signatures on worker threads: the poll is cut into one contiguous slice per core (slices of at
+     * least {@link #MIN_SLICE} records), verified side by side, and joined again in record order.
+     */
+    private Uni<List<Checked>> verifyInParallel(List<Checked> parsed, Map<String, RegisteredKey> found) {
+        int slices = Math.max(1, Math.min(CORES, parsed.size() / MIN_SLICE));
+        if (slices == 1) {
+            return retry.offload(() -> verifyAll(parsed, found));
+        }
+        List<Uni<List<Checked>>> parts = new ArrayList<>(slices);
+        for (int i = 0; i < slices; i++) {
+            List<Checked> slice = parsed.subList(parsed.size() * i / slices, parsed.size() * (i + 1) / slices);
+            parts.add(retry.offload(() -> verifyAll(slice, found)));
+        }
+        return Uni.join().all(parts).andFailFast().map(results -> {
+            List<Checked> joined = new ArrayList<>(parsed.size());
+            results.forEach(joined::addAll);
+            return joined;
+        });
     }
 
     private static List<Checked> verifyAll(List<Checked> parsed, Map<String, RegisteredKey> keys) {

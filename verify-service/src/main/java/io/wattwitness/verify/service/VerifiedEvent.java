@@ -2,6 +2,7 @@ package io.wattwitness.verify.service;
 
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.verify.repository.ReadingRow;
 
 /**
  * A stored reading as published on {@code readings.verified} (this record is the contract), after the commit:
@@ -39,5 +40,15 @@ public record VerifiedEvent(long id, long installationId, String deviceId, long 
                 message.seq(), message.timestampMs(), message.powerMw(), message.energyMwh(), message.flags(),
                 reading.status(), reading.verificationError(), Hex.encode(candidate.reading().message()),
                 Hex.encode(candidate.reading().lowSSignature()), candidate.raw().receivedAtMs(), verifiedAtMs);
+    }
+
+    /**
+     * @param row a stored reading whose status changed (register verdict, disputed)
+     * @return its event
+     */
+    public static VerifiedEvent of(ReadingRow row) {
+        return new VerifiedEvent(row.id(), row.installationId(), row.deviceId(), row.boot(), row.seq(),
+                row.timestampMs(), row.powerMw(), row.energyMwh(), row.flags(), row.status(), row.verificationError(),
+                Hex.encode(row.message()), Hex.encode(row.signature()), row.receivedAtMs(), row.verifiedAtMs());
     }
 }

@@ -12,9 +12,9 @@ import java.util.Map;
  * Micrometer counters, Prometheus names at {@code /q/metrics}: {@code verify_readings_total{outcome}},
  * {@code verify_duplicates_total}, {@code verify_resends_total}, {@code verify_late_readings_total},
  * {@code verify_reevaluated_total}, {@code verify_reevaluations_kept_sealed_total},
- * {@code verify_quarantined_total{stage,reason}}, {@code verify_batches_total},
+ * {@code verify_quarantined_total{stage,reason}}, {@code verify_polls_total},
  * and for acks (SPEC.md §6.1) {@code verify_acks_published_total}, {@code verify_acks_failed_total},
- * {@code verify_ack_readings_total{named=stored|refused}}. Counted after the batch committed (acks: after Kafka
+ * {@code verify_ack_readings_total{named=stored|refused}}. Counted after the poll committed (acks: after Kafka
  * answered). Every series exists from start-up, at 0.
  */
 @Startup
@@ -26,7 +26,7 @@ public class VerifyMetrics {
     /** @param registry the Micrometer registry */
     public VerifyMetrics(MeterRegistry registry) {
         this.registry = registry;
-        batches();
+        polls();
         duplicates();
         resends();
         late();
@@ -42,9 +42,9 @@ public class VerifyMetrics {
         }
     }
 
-    /** @param result a committed {@code readings.raw} batch */
+    /** @param result a committed {@code readings.raw} poll */
     public void record(StoreResult result) {
-        batches().increment();
+        polls().increment();
         for (Map.Entry<String, Integer> entry : result.outcomes().entrySet()) {
             readings(entry.getKey()).increment(entry.getValue());
         }
@@ -141,7 +141,7 @@ public class VerifyMetrics {
                 .register(registry);
     }
 
-    private Counter batches() {
-        return Counter.builder("verify.batches").description("readings.raw batches committed").register(registry);
+    private Counter polls() {
+        return Counter.builder("verify.polls").description("readings.raw polls committed").register(registry);
     }
 }

@@ -20,7 +20,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * A database outage (connections refused and existing ones terminated) is waited out: the batch is retried with
+ * A database outage (connections refused and existing ones terminated) is waited out: the poll is retried with
  * back-off, readiness reports it, and the reading is stored once the database is back.
  */
 @QuarkusTest

@@ -34,7 +34,7 @@ class HealthAndMetricsTest {
                 .body(containsString("verify_readings_total{outcome=\"quarantined\"}"))
                 .body(containsString("verify_readings_total{outcome=\"duplicate\"}"))
                 .body(containsString("verify_duplicates_total"))
-                .body(containsString("verify_batches_total"))
+                .body(containsString("verify_polls_total"))
                 .body(containsString("verify_reevaluations_kept_sealed_total"));
     }
 

@@ -81,7 +81,7 @@ class VerifyCrashIT {
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         builder.environment().put("DB_NAME", DB_NAME);
         builder.environment().put("HTTP_PORT", Integer.toString(httpPort));
-        builder.environment().put("VERIFY_BATCH_SIZE", "50");
+        builder.environment().put("VERIFY_MAX_POLL_RECORDS", "50");
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "verify-crash-it.log").toFile()));
         Process process = builder.start();

@@ -8,6 +8,7 @@ import io.wattwitness.reading.DeviceSigner;
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingFlags;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.verify.repository.StoredReading;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,11 +23,11 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property: for any arrival order (and any split into batches) of the records of spec-following devices, the rules
+ * Property: for any arrival order (and any split into polls) of the records of spec-following devices, the rules
  * give the same end state: readings with their messages, status, code and late flag; quarantine rows (reason,
  * device, envelope); and the union of the acks. The "database" here applies the planner's decisions exactly as
  * {@link ReadingStore} writes them (insert, register re-evaluation, dispute, quarantine once per envelope and
- * reason), seeded for each batch with the same neighbours {@code ReadingRepository.findAround} loads.
+ * reason), seeded for each poll with the same neighbours {@code ReadingRepository.findAround} loads.
  * <p>
  * Each scenario: device A has a stored history (received on time, long before the burst), then an outage of four
  * days spanning the age limit with a reboot in it, and after it a burst: every outage reading (the oldest ones late),
@@ -64,7 +65,7 @@ class OrderIndependenceTest {
             for (int order = 0; order < ORDERS; order++) {
                 List<Arrival> shuffled = new ArrayList<>(scenario.burst());
                 Collections.shuffle(shuffled, random);
-                Snapshot actual = run(scenario, shuffled, batchSizes(random, shuffled.size()));
+                Snapshot actual = run(scenario, shuffled, pollSizes(random, shuffled.size()));
                 assertEquals(expected, actual, "seed " + seed + ", order " + order);
             }
         }
@@ -168,7 +169,7 @@ class OrderIndependenceTest {
         return device.publicKey().deviceIdHex();
     }
 
-    private static List<Integer> batchSizes(Random random, int total) {
+    private static List<Integer> pollSizes(Random random, int total) {
         List<Integer> sizes = new ArrayList<>();
         int left = total;
         while (left > 0) {
@@ -260,9 +261,9 @@ class OrderIndependenceTest {
             return String.format("%010d/%010d", boot, seq);
         }
 
-        List<StoredReading> around(List<Checked> batch) {
+        List<StoredReading> around(List<Checked> poll) {
             Map<Long, StoredReading> known = new HashMap<>();
-            for (Checked checked : batch) {
+            for (Checked checked : poll) {
                 if (checked instanceof Checked.Accepted accepted) {
                     TreeMap<String, Row> rows = devices.getOrDefault(accepted.deviceId(), new TreeMap<>());
                     String k = key(accepted.message().boot(), accepted.message().seq());
@@ -277,9 +278,9 @@ class OrderIndependenceTest {
             return new ArrayList<>(known.values());
         }
 
-        void apply(List<Checked> batch) {
-            BatchPlanner planner = new BatchPlanner(ReadingRules.defaults(), around(batch));
-            for (Checked checked : batch) {
+        void apply(List<Checked> poll) {
+            PollPlanner planner = new PollPlanner(ReadingRules.defaults(), around(poll));
+            for (Checked checked : poll) {
                 if (checked instanceof Checked.Accepted accepted) {
                     planner.plan(accepted);
                 } else {
@@ -296,7 +297,7 @@ class OrderIndependenceTest {
                             .put(key(row.boot, row.seq), row);
                 }
             }
-            for (BatchPlanner.Reevaluation verdict : planner.reevaluations()) {
+            for (PollPlanner.Reevaluation verdict : planner.reevaluations()) {
                 Row row = byId.get(verdict.readingId());
                 if (!"disputed".equals(row.status)) {
                     row.status = verdict.status();
@@ -342,19 +343,19 @@ class OrderIndependenceTest {
         }
     }
 
-    private static Snapshot run(Scenario scenario, List<Arrival> burst, List<Integer> batchSizes) {
+    private static Snapshot run(Scenario scenario, List<Arrival> burst, List<Integer> pollSizes) {
         Database database = new Database();
         for (Arrival arrival : scenario.history()) {
             database.apply(List.of(arrival.checked()));
         }
         database.acks.clear();
         int next = 0;
-        for (int size : batchSizes) {
-            List<Checked> batch = new ArrayList<>(size);
+        for (int size : pollSizes) {
+            List<Checked> poll = new ArrayList<>(size);
             for (Arrival arrival : burst.subList(next, next + size)) {
-                batch.add(arrival.checked());
+                poll.add(arrival.checked());
             }
-            database.apply(batch);
+            database.apply(poll);
             next += size;
         }
         return database.snapshot();

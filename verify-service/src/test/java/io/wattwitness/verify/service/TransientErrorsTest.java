@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import jakarta.persistence.PersistenceException;
+import java.util.concurrent.CompletionException;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ class TransientErrorsTest {
     @Test
     void outagesAndConflictsAreTransientEvenWhenWrapped() {
         assertTrue(TransientErrors.isTransient(new ConnectException("Connection refused")));
-        assertTrue(TransientErrors.isTransient(new PersistenceException("wrapped", new ConnectException("refused"))));
+        assertTrue(TransientErrors.isTransient(new CompletionException("wrapped", new ConnectException("refused"))));
         assertTrue(TransientErrors.isTransient(ClosedConnectionException.INSTANCE));
         assertTrue(TransientErrors.isTransient(pg("57P01", "terminating connection due to administrator command")));
         assertTrue(TransientErrors.isTransient(pg("08006", "connection failure")));

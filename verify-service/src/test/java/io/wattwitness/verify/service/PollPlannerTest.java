@@ -8,17 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.wattwitness.reading.DeviceSigner;
 import io.wattwitness.reading.ReadingFlags;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.verify.repository.StoredReading;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class BatchPlannerTest {
+class PollPlannerTest {
 
     private final DeviceSigner device = TestReadings.newDevice();
     private final String deviceId = device.publicKey().deviceIdHex();
 
-    private BatchPlanner planner(Map<String, Long> ignored, StoredReading... known) {
-        return new BatchPlanner(ReadingRules.defaults(), List.of(known));
+    private PollPlanner planner(Map<String, Long> ignored, StoredReading... known) {
+        return new PollPlanner(ReadingRules.defaults(), List.of(known));
     }
 
     private StoredReading stored(long id, Checked.Accepted reading) {
@@ -40,7 +41,7 @@ class BatchPlannerTest {
 
     @Test
     void cleanReadingsAreStoredAsVerifiedAndRaiseTheHighestBoot() {
-        BatchPlanner planner = planner(Map.of());
+        PollPlanner planner = planner(Map.of());
         storedAs(planner.plan(TestReadings.accepted(device, 3, 0, 100, ReadingFlags.FIRST_AFTER_BOOT)), "verified", null);
         storedAs(planner.plan(TestReadings.accepted(device, 3, 1, 200, 1)), "verified", null);
         assertEquals(Map.of(deviceId, 3L), planner.highestBoots());
@@ -48,13 +49,13 @@ class BatchPlannerTest {
     }
 
     @Test
-    void identicalResendIsADuplicateWithinTheBatchAndAgainstStoredRows() {
+    void identicalResendIsADuplicateWithinThePollAndAgainstStoredRows() {
         Checked.Accepted first = TestReadings.accepted(device, 1, 5, 500, 1);
-        BatchPlanner fresh = planner(Map.of());
+        PollPlanner fresh = planner(Map.of());
         fresh.plan(first);
         assertInstanceOf(Decision.Duplicate.class, fresh.plan(first));
 
-        BatchPlanner later = planner(Map.of(deviceId, 1L), stored(17, first));
+        PollPlanner later = planner(Map.of(deviceId, 1L), stored(17, first));
         assertInstanceOf(Decision.Duplicate.class, later.plan(first));
     }
 
@@ -62,7 +63,7 @@ class BatchPlannerTest {
     void aDifferentMessageForAStoredIdentityIsAnEquivocation() {
         Checked.Accepted original = TestReadings.accepted(device, 1, 5, 500, 1);
         Checked.Accepted other = TestReadings.accepted(device, 1, 5, 501, 1);
-        BatchPlanner planner = planner(Map.of(deviceId, 1L), stored(17, original));
+        PollPlanner planner = planner(Map.of(deviceId, 1L), stored(17, original));
         Decision.Conflict conflict = assertInstanceOf(Decision.Conflict.class, planner.plan(other));
         assertEquals(17, conflict.readingId());
         assertNull(conflict.pending());
@@ -72,9 +73,9 @@ class BatchPlannerTest {
     }
 
     @Test
-    void anEquivocationInsideTheBatchDisputesTheReadingBeforeItIsInserted() {
+    void anEquivocationInsideThePollDisputesTheReadingBeforeItIsInserted() {
         Checked.Accepted original = TestReadings.accepted(device, 1, 5, 500, 1);
-        BatchPlanner planner = planner(Map.of());
+        PollPlanner planner = planner(Map.of());
         PendingReading pending = storedAs(planner.plan(original), "verified", null);
         Decision.Conflict conflict = assertInstanceOf(Decision.Conflict.class,
                 planner.plan(TestReadings.accepted(device, 1, 5, 777, 1)));
@@ -88,7 +89,7 @@ class BatchPlannerTest {
     @Test
     void aLowerBootTimedAfterAStoredReadingOfAHigherBootIsARollback() {
         // boot 4 seq 0 at T0; a boot 3 reading timed after it is a reset or cloned device
-        BatchPlanner planner = planner(Map.of(), stored(40, TestReadings.accepted(device, 4, 0, 100, 0)));
+        PollPlanner planner = planner(Map.of(), stored(40, TestReadings.accepted(device, 4, 0, 100, 0)));
         assertEquals("rollback", quarantineReason(planner.plan(TestReadings.accepted(device,
                 TestReadings.message(device, 3, 7, TestReadings.T0 + 1, 90, 0)))));
         // a boot 3 reading timed before boot 4 (resent after the reboot) is accepted
@@ -98,7 +99,7 @@ class BatchPlannerTest {
         assertEquals("rollback", quarantineReason(planner.plan(TestReadings.accepted(device,
                 TestReadings.message(device, 5, 0, TestReadings.T0 - 1, 200, 0)))));
         storedAs(planner.plan(TestReadings.accepted(device, 5, 0, 200, 0)), "verified", null);
-        // the batch's own readings count as neighbours for later records
+        // the poll's own readings count as neighbours for later records
         assertEquals("rollback", quarantineReason(planner.plan(TestReadings.accepted(device,
                 TestReadings.message(device, 4, 1, TestReadings.T0 + 1, 150, 0)))));
     }
@@ -106,13 +107,13 @@ class BatchPlannerTest {
     @Test
     void aResentReadingOfAnOlderBootIsStillADuplicateNotARollback() {
         Checked.Accepted old = TestReadings.accepted(device, 2, 9, 900, 0);
-        BatchPlanner planner = planner(Map.of(deviceId, 3L), stored(5, old));
+        PollPlanner planner = planner(Map.of(deviceId, 3L), stored(5, old));
         assertInstanceOf(Decision.Duplicate.class, planner.plan(old));
     }
 
     @Test
     void timeRulesQuarantineWithTheirReason() {
-        BatchPlanner planner = planner(Map.of());
+        PollPlanner planner = planner(Map.of());
         long received = TestReadings.T0;
         assertEquals("clock_ahead", quarantineReason(planner.plan(acceptedReceived(1, 0, received + 300_001, received))));
         assertEquals("too_old", quarantineReason(planner.plan(acceptedReceived(1, 1, received - 72 * 3_600_000L - 1,
@@ -132,7 +133,7 @@ class BatchPlannerTest {
     @Test
     void registerDecreaseAgainstThePreviousSeqIsAnAnomaly() {
         Checked.Accepted previous = TestReadings.accepted(device, 1, 10, 5_000, 1);
-        BatchPlanner planner = planner(Map.of(deviceId, 1L), stored(30, previous));
+        PollPlanner planner = planner(Map.of(deviceId, 1L), stored(30, previous));
         storedAs(planner.plan(TestReadings.accepted(device, 1, 11, 4_999, 1)), "anomaly", "register_decreased");
         // a restart flag allows it
         storedAs(planner.plan(TestReadings.accepted(device, 1, 12, 10, ReadingFlags.REGISTER_RESTARTED)), "verified",
@@ -144,7 +145,7 @@ class BatchPlannerTest {
 
     @Test
     void reorderedReadingsCompareWithTheirNeighboursBySeq() {
-        BatchPlanner planner = planner(Map.of());
+        PollPlanner planner = planner(Map.of());
         PendingReading four = storedAs(planner.plan(TestReadings.accepted(device, 1, 4, 1_000, 1)), "verified", null);
         storedAs(planner.plan(TestReadings.accepted(device, 1, 6, 1_200, 1)), "verified", null);
         // seq 5 arrives late, between its neighbours: clean
@@ -164,17 +165,17 @@ class BatchPlannerTest {
         Checked.Accepted four = TestReadings.accepted(device, 1, 4, 1_000, 1);
         Checked.Accepted six = TestReadings.accepted(device, 1, 6, 900, 1);
         // seq 6 was stored as an anomaly against seq 4; seq 5 (a register restart) arrives between them
-        BatchPlanner planner = new BatchPlanner(ReadingRules.defaults(), List.of(stored(10, four),
+        PollPlanner planner = new PollPlanner(ReadingRules.defaults(), List.of(stored(10, four),
                 new StoredReading(11, deviceId, 1, 6, six.message().timestampMs(), 900, 1, six.reading().message(),
                         "anomaly", "register_decreased")));
         storedAs(planner.plan(TestReadings.accepted(device, 1, 5, 800, ReadingFlags.REGISTER_RESTARTED)), "verified",
                 null);
-        assertEquals(List.of(new BatchPlanner.Reevaluation(11, "verified", null)), planner.reevaluations());
+        assertEquals(List.of(new PollPlanner.Reevaluation(11, "verified", null)), planner.reevaluations());
         // the other way round: a verified reading gets a predecessor with a higher register
         Checked.Accepted nine = TestReadings.accepted(device, 1, 9, 2_000, 1);
-        BatchPlanner second = new BatchPlanner(ReadingRules.defaults(), List.of(stored(12, nine)));
+        PollPlanner second = new PollPlanner(ReadingRules.defaults(), List.of(stored(12, nine)));
         storedAs(second.plan(TestReadings.accepted(device, 1, 8, 2_500, 1)), "verified", null);
-        assertEquals(List.of(new BatchPlanner.Reevaluation(12, "anomaly", "register_decreased")),
+        assertEquals(List.of(new PollPlanner.Reevaluation(12, "anomaly", "register_decreased")),
                 second.reevaluations());
     }
 
@@ -182,7 +183,7 @@ class BatchPlannerTest {
     void aTooOldReadingThatContinuesTheSequenceIsStoredAsLate() {
         long received = TestReadings.T0 + 100 * 3_600_000L;
         Checked.Accepted before = acceptedAt(1, 10, TestReadings.T0, TestReadings.T0 + 1_000, 500);
-        BatchPlanner planner = planner(Map.of(), stored(50, before));
+        PollPlanner planner = planner(Map.of(), stored(50, before));
         PendingReading late = storedAs(planner.plan(acceptedAt(1, 11, TestReadings.T0 + 300_000, received, 600)),
                 "verified", null);
         assertEquals(true, late.late());
@@ -201,7 +202,7 @@ class BatchPlannerTest {
         assertEquals("rollback", quarantineReason(planner.plan(acceptedAt(1, 12, TestReadings.T0 + 700_000, received,
                 700))));
         // a gap filler timed after its successor: too old; timed between its neighbours: late
-        BatchPlanner gaps = planner(Map.of(), stored(60, acceptedAt(7, 1, TestReadings.T0, TestReadings.T0, 1)),
+        PollPlanner gaps = planner(Map.of(), stored(60, acceptedAt(7, 1, TestReadings.T0, TestReadings.T0, 1)),
                 stored(61, acceptedAt(7, 3, TestReadings.T0 + 600_000, TestReadings.T0 + 600_000, 3)));
         assertEquals("too_old", quarantineReason(gaps.plan(acceptedAt(7, 2, TestReadings.T0 + 600_001, received, 2))));
         assertEquals(true, storedAs(gaps.plan(acceptedAt(7, 2, TestReadings.T0 + 300_000, received, 2)), "verified",
@@ -216,8 +217,8 @@ class BatchPlannerTest {
     }
 
     @Test
-    void rejectionsKeepTheirPlaceInTheBatch() {
-        BatchPlanner planner = planner(Map.of());
+    void rejectionsKeepTheirPlaceInThePoll() {
+        PollPlanner planner = planner(Map.of());
         RawEnvelope raw = TestReadings.raw(deviceId, "{", TestReadings.T0);
         Checked.Rejected rejected = assertInstanceOf(Checked.Rejected.class, ReadingChecker.parse(raw));
         planner.plan(TestReadings.accepted(device, 1, 0, 1, 0));

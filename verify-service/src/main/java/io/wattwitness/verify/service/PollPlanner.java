@@ -2,6 +2,7 @@ package io.wattwitness.verify.service;
 
 import io.wattwitness.reading.Hex;
 import io.wattwitness.reading.ReadingMessage;
+import io.wattwitness.verify.repository.StoredReading;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -16,7 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Applies the state-dependent rules to one batch of records. Plain Java; one instance per batch and per database
+ * Applies the state-dependent rules to one poll of records. Plain Java; one instance per poll and per database
  * transaction. The rules only look at the stored readings next to a reading in its device's (boot, seq) order, and
  * every verdict that depends on a neighbour is taken again when the neighbour changes, so the end result (rows,
  * statuses, quarantine reasons, acks) does not depend on the arrival order of a spec-following device's readings
@@ -24,7 +25,7 @@ import java.util.TreeMap;
  * <p>
  * For each signed reading, in this order:
  * <ol>
- * <li>identity (device_id, boot, seq) already stored or stored earlier in the batch: the same 52 bytes are a
+ * <li>identity (device_id, boot, seq) already stored or stored earlier in the poll: the same 52 bytes are a
  * {@link Decision.Duplicate}; a different message is a {@link Decision.Conflict} (equivocation: the stored reading
  * becomes disputed, the second message is kept in {@code reading_conflicts}); the same conflicting message again is
  * a duplicate. Identity comes first so that a resent reading is recognised even when later rules would now refuse
@@ -38,10 +39,10 @@ import java.util.TreeMap;
  * again against the new reading (it may become, or stop being, {@code register_decreased}); disputed readings stay
  * disputed.</li>
  * </ol>
- * The planner must be seeded with, for every identity in the batch, the stored reading with that identity and the
+ * The planner must be seeded with, for every identity in the poll, the stored reading with that identity and the
  * nearest stored readings before and after it in the device's (boot, seq) order.
  */
-public final class BatchPlanner {
+public final class PollPlanner {
 
     private final ReadingRules rules;
     private final Map<String, TreeMap<Position, Slot>> devices = new HashMap<>();
@@ -59,7 +60,7 @@ public final class BatchPlanner {
     }
 
     /**
-     * A new register verdict for a reading stored by an earlier batch.
+     * A new register verdict for a reading stored by an earlier poll.
      *
      * @param readingId the stored row
      * @param status {@code verified} or {@code anomaly}
@@ -103,10 +104,10 @@ public final class BatchPlanner {
 
     /**
      * @param rules the time limits
-     * @param known stored readings around the batch's identities (same identity, nearest before and after in
+     * @param known stored readings around the poll's identities (same identity, nearest before and after in
      *        (boot, seq) order)
      */
-    public BatchPlanner(ReadingRules rules, Collection<StoredReading> known) {
+    public PollPlanner(ReadingRules rules, Collection<StoredReading> known) {
         this.rules = rules;
         for (StoredReading stored : known) {
             sequenceOf(stored.deviceId()).put(new Position(stored.boot(), stored.seq()),
@@ -116,7 +117,7 @@ public final class BatchPlanner {
     }
 
     /**
-     * Records a rejection from the stateless checks, keeping the batch order.
+     * Records a rejection from the stateless checks, keeping the poll order.
      *
      * @param rejected the record and reason
      * @return the decision ({@code signed} when the reason is {@code key_retired}: the signature verified)
@@ -217,17 +218,17 @@ public final class BatchPlanner {
         }
     }
 
-    /** @return every decision so far, in batch order */
+    /** @return every decision so far, in poll order */
     public List<Decision> decisions() {
         return Collections.unmodifiableList(decisions);
     }
 
-    /** @return new register verdicts for readings stored by earlier batches (none of them disputed meanwhile) */
+    /** @return new register verdicts for readings stored by earlier polls (none of them disputed meanwhile) */
     public List<Reevaluation> reevaluations() {
         return List.copyOf(reevaluations.values());
     }
 
-    /** @return the highest boot per device among the batch's stored readings */
+    /** @return the highest boot per device among the poll's stored readings */
     public Map<String, Long> highestBoots() {
         return Collections.unmodifiableMap(highestBoot);
     }

@@ -1,4 +1,4 @@
-package io.wattwitness.verify.service;
+package io.wattwitness.verify.repository;
 
 /**
  * A reading already in the {@code readings} table, as far as the rules need it.
