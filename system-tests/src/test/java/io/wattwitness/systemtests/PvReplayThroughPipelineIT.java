@@ -648,7 +648,10 @@ class PvReplayThroughPipelineIT {
             String chartUri = api + "/readings/" + installationId + "/chart?time_frame=month&tz="
                     + URLEncoder.encode(zone.getId(), StandardCharsets.UTF_8) + "&end="
                     + end.plusDays(1).atStartOfDay(zone).toInstant().minusSeconds(1);
-            JsonNode chart = Poll.until(Duration.ofMinutes(3), Duration.ofSeconds(2), () -> get(chartUri),
+            // A bound, not a timing: query-service books 10,000 late readings (each refresh widened to the readings
+            // that decide its slots) in about 3 minutes on an idle 2-core machine; the wait leaves room for a
+            // loaded one.
+            JsonNode chart = Poll.until(Duration.ofMinutes(10), Duration.ofSeconds(2), () -> get(chartUri),
                     c -> differences(c, zone, window, LONG_TOLERANCE_WH).isEmpty());
             assertNotNull(chart, "chart answered: " + chartUri);
             assertEquals(Map.of(), differences(chart, zone, window, LONG_TOLERANCE_WH),
