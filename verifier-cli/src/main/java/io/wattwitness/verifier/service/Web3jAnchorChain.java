@@ -95,15 +95,16 @@ public final class Web3jAnchorChain implements AnchorChain, AutoCloseable {
         if (call.hasError()) {
             throw new ChainException("getDeviceKeys failed: " + call.getError().getMessage(), null);
         }
-        // offset, length 1, then x, y, installationId, meterId, registeredAt, retiredAt
+        // words: 0 offset, 1 length (1), then the static struct: 2 x, 3 y, 4 installationId, 5 meterId,
+        // 6 registeredAt, 7 retiredAt
         byte[] data = data(call, "getDeviceKeys", 64 + 6 * 32);
         long installation = word(data, 4).longValueExact();
         if (installation == 0) {
             return Optional.empty();
         }
         byte[] key = Arrays.copyOfRange(data, 64, 128);
-        return Optional.of(new RegisteredKey(key, installation, word(data, 7).longValueExact(),
-                word(data, 8).longValueExact()));
+        return Optional.of(new RegisteredKey(key, installation, word(data, 6).longValueExact(),
+                word(data, 7).longValueExact()));
     }
 
     @Override
