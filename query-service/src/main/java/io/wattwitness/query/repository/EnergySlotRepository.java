@@ -260,7 +260,8 @@ public class EnergySlotRepository {
         Uni<?> delete = client.preparedQuery("DELETE FROM energy_slots WHERE installation_id = $1 AND slot_ms >= $2 AND slot_ms < $3")
                 .execute(Tuple.of(installationId, fromMs, toMs));
         if (slot.isEmpty()) {
-            return delete.replaceWith(0);
+            // the hours of the range must follow their (now empty) slots, or week/month/year charts keep old energy
+            return delete.chain(() -> replaceHours(client, installationId, fromMs, toMs)).replaceWith(0);
         }
         Tuple insert = Tuple.tuple().addLong(installationId)
                 .addArrayOfLong(slot.toArray(new Long[0]))

@@ -28,7 +28,8 @@ public final class VerifierMain {
      * @param args the command line
      * @param out where the check lines go
      * @param err where usage, input and network errors go (one line, no stack trace)
-     * @return the exit code (0 proven, 1 not proven, 2 usage or input error, 3 network or RPC error)
+     * @return the exit code (0 proven, 1 not proven, 2 usage or input error, 3 network or RPC error, 4 internal
+     *         error)
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Arguments arguments;
@@ -39,18 +40,41 @@ public final class VerifierMain {
             err.println(Arguments.USAGE);
             return ExitCode.INPUT;
         }
-        try (Web3jAnchorChain chain = new Web3jAnchorChain(arguments.rpc(), arguments.contract())) {
-            ProofBundle bundle = arguments.bundle() != null
-                    ? BundleSource.file(arguments.bundle())
-                    : BundleSource.api(arguments.api(), arguments.batchId(), arguments.readingId());
-            out.println("reading " + (bundle.readingId() < 0 ? "(no id)" : bundle.readingId()) + " of batch "
-                    + bundle.batchId() + ", contract " + arguments.contract() + " via " + arguments.rpc());
-            chain.requireContract();
-            List<CheckResult> results = new ReadingCheck(chain).run(bundle);
-            results.forEach(result -> out.println(result.line()));
-            int code = ExitCode.of(results);
-            out.println(code == ExitCode.PROVEN ? "RESULT: the reading is proven" : "RESULT: the reading is NOT proven");
-            return code;
+        return guarded(err, () -> {
+            try (Web3jAnchorChain chain = new Web3jAnchorChain(arguments.rpc(), arguments.contract())) {
+                ProofBundle bundle = arguments.bundle() != null
+                        ? BundleSource.file(arguments.bundle())
+                        : BundleSource.api(arguments.api(), arguments.batchId(), arguments.readingId());
+                out.println("reading " + (bundle.readingId() < 0 ? "(no id)" : bundle.readingId()) + " of batch "
+                        + bundle.batchId() + ", contract " + arguments.contract() + " via " + arguments.rpc());
+                chain.requireContract();
+                List<CheckResult> results = new ReadingCheck(chain).run(bundle);
+                results.forEach(result -> out.println(result.line()));
+                int code = ExitCode.of(results);
+                out.println(code == ExitCode.PROVEN ? "RESULT: the reading is proven"
+                        : "RESULT: the reading is NOT proven");
+                return code;
+            }
+        });
+    }
+
+    /** The verification after parsing: returns an exit code or throws what {@link #guarded} maps. */
+    interface Verification {
+        int run() throws ChainException, InputException;
+    }
+
+    /**
+     * Runs a verification and maps its errors to exit codes, each as one line on {@code err}: input errors 2,
+     * network and RPC errors (unreachable, refused, malformed answers) 3, anything else (a defect of the verifier)
+     * 4 ({@link ExitCode#INTERNAL}).
+     *
+     * @param err where the error line goes
+     * @param verification the work
+     * @return its exit code, or the error's
+     */
+    static int guarded(PrintStream err, Verification verification) {
+        try {
+            return verification.run();
         } catch (InputException e) {
             err.println("error: " + e.getMessage());
             return ExitCode.INPUT;
@@ -58,9 +82,9 @@ public final class VerifierMain {
             err.println("network error: " + e.getMessage());
             return ExitCode.NETWORK;
         } catch (RuntimeException e) {
-            // an answer web3j could not read (e.g. a non-JSON-RPC body): still the endpoint's fault, no stack trace
-            err.println("network error: unreadable answer: " + e);
-            return ExitCode.NETWORK;
+            // not the network's nor the input's fault: a defect of the verifier, reported as such in one line
+            err.println("internal error: " + e);
+            return ExitCode.INTERNAL;
         }
     }
 }

@@ -11,8 +11,10 @@ public final class ExitCode {
     public static final int NOT_PROVEN = 1;
     /** Usage or input error: missing option, unreadable file, malformed JSON or hex, no contract at the address. */
     public static final int INPUT = 2;
-    /** Network or JSON-RPC error: the chain (or the API) could not be read. */
+    /** Network or JSON-RPC error: the chain (or the API) could not be reached, refused, or answered malformed data. */
     public static final int NETWORK = 3;
+    /** Internal error: a defect of the verifier itself, neither the input's nor the network's fault. */
+    public static final int INTERNAL = 4;
 
     private ExitCode() {
     }

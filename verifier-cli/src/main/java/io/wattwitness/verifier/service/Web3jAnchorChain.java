@@ -1,6 +1,7 @@
 package io.wattwitness.verifier.service;
 
 import io.wattwitness.reading.Hex;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -64,6 +65,8 @@ public final class Web3jAnchorChain implements AnchorChain, AutoCloseable {
             if (hex == null || hex.equals("0x") || hex.isEmpty()) {
                 throw new InputException("no contract at " + contract + " on this chain (check --contract and --rpc)");
             }
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
         } catch (IOException e) {
             throw new ChainException("cannot reach the JSON-RPC endpoint: " + describe(e), e);
         } catch (ClientConnectionException e) {
@@ -82,8 +85,8 @@ public final class Web3jAnchorChain implements AnchorChain, AutoCloseable {
             throw new ChainException("getBatch(" + batchId + ") failed: " + call.getError().getMessage(), null);
         }
         byte[] data = data(call, "getBatch", 160);
-        return Optional.of(new AnchoredBatch(Arrays.copyOfRange(data, 0, 32), word(data, 1).longValueExact(),
-                word(data, 4).longValueExact()));
+        return Optional.of(new AnchoredBatch(Arrays.copyOfRange(data, 0, 32), longWord(data, 1, "getBatch"),
+                longWord(data, 4, "getBatch")));
     }
 
     @Override
@@ -95,15 +98,16 @@ public final class Web3jAnchorChain implements AnchorChain, AutoCloseable {
         if (call.hasError()) {
             throw new ChainException("getDeviceKeys failed: " + call.getError().getMessage(), null);
         }
-        // offset, length 1, then x, y, installationId, meterId, registeredAt, retiredAt
+        // words: 0 offset, 1 length (1), then the static struct: 2 x, 3 y, 4 installationId, 5 meterId,
+        // 6 registeredAt, 7 retiredAt
         byte[] data = data(call, "getDeviceKeys", 64 + 6 * 32);
-        long installation = word(data, 4).longValueExact();
+        long installation = longWord(data, 4, "getDeviceKeys");
         if (installation == 0) {
             return Optional.empty();
         }
         byte[] key = Arrays.copyOfRange(data, 64, 128);
-        return Optional.of(new RegisteredKey(key, installation, word(data, 7).longValueExact(),
-                word(data, 8).longValueExact()));
+        return Optional.of(new RegisteredKey(key, installation, longWord(data, 6, "getDeviceKeys"),
+                longWord(data, 7, "getDeviceKeys")));
     }
 
     @Override
@@ -113,7 +117,8 @@ public final class Web3jAnchorChain implements AnchorChain, AutoCloseable {
         if (call.hasError()) {
             throw new ChainException("checkReading failed: " + call.getError().getMessage(), null);
         }
-        return ContractStatus.of(word(data(call, "checkReading", 32), 0).intValueExact());
+        long status = longWord(data(call, "checkReading", 32), 0, "checkReading");
+        return ContractStatus.of((int) Math.min(Integer.MAX_VALUE, status));
     }
 
     @Override
@@ -143,6 +148,8 @@ public final class Web3jAnchorChain implements AnchorChain, AutoCloseable {
         try {
             return web3j.ethCall(Transaction.createEthCallTransaction(null, contract, FunctionEncoder.encode(function)),
                     DefaultBlockParameterName.LATEST).send();
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
         } catch (IOException e) {
             throw new ChainException("cannot reach the JSON-RPC endpoint: " + describe(e), e);
         } catch (ClientConnectionException e) {
@@ -151,9 +158,15 @@ public final class Web3jAnchorChain implements AnchorChain, AutoCloseable {
         }
     }
 
-    private byte[] data(EthCall call, String function, int minLength) throws InputException {
+    private byte[] data(EthCall call, String function, int minLength) throws ChainException, InputException {
         String value = call.getValue();
-        byte[] data = value == null ? new byte[0] : Hex.decode(ProofBundle.strip0x(value));
+        byte[] data;
+        try {
+            data = value == null ? new byte[0] : Hex.decode(ProofBundle.strip0x(value));
+        } catch (IllegalArgumentException e) {
+            throw new ChainException("malformed answer from the JSON-RPC endpoint: " + function + " returned "
+                    + "a result that is not hex (" + e.getMessage() + ")", e);
+        }
         if (data.length < minLength) {
             throw new InputException(function + " at " + contract + " returned " + data.length
                     + " bytes instead of at least " + minLength + ": not a WattWitnessAnchor");
@@ -167,8 +180,23 @@ public final class Web3jAnchorChain implements AnchorChain, AutoCloseable {
         return data == null ? "" : data.toString().replace("\"", "").toLowerCase();
     }
 
+    /** A word that must fit a uint64 (every integer the contract returns here); else a malformed answer. */
+    private static long longWord(byte[] data, int index, String function) throws ChainException {
+        BigInteger value = word(data, index);
+        if (value.bitLength() > 63) {
+            throw new ChainException("malformed answer from the JSON-RPC endpoint: " + function + " returned word "
+                    + index + " = " + value + ", out of range", null);
+        }
+        return value.longValue();
+    }
+
     private static BigInteger word(byte[] data, int index) {
         return new BigInteger(1, Arrays.copyOfRange(data, index * 32, index * 32 + 32));
+    }
+
+    private static ChainException malformed(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        return new ChainException("malformed answer from the JSON-RPC endpoint (not JSON-RPC): " + message, e);
     }
 
     private static String describe(IOException e) {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CLI's main entry, in process, against a real anvil with WattWitnessAnchor deployed: one installation's device
  * key registered, batch 1 of four readings signed with reading-format's {@link DeviceSigner} and sealed with the
- * {@link MerkleTree} query-service uses, its root anchored through {@code onReport}.
+ * {@link MerkleTree} query-service uses, its root anchored through {@code onReport}; a second installation whose
+ * first key was rotated out, batch 2 holding one reading that retired key signed after its retirement.
  */
 class VerifierAnvilTest {
 
@@ -43,6 +44,11 @@ class VerifierAnvilTest {
     private static final List<byte[]> MESSAGES = new ArrayList<>();
     private static final List<byte[]> SIGNATURES = new ArrayList<>();
     private static MerkleTree tree;
+    /** Installation 2's first key, retired by rotation at {@link #retiredAt} (Unix s). */
+    private static DeviceSigner retired;
+    private static long retiredAt;
+    private static byte[] lateMessage;
+    private static byte[] lateSignature;
 
     @TempDir
     Path dir;
@@ -65,6 +71,20 @@ class VerifierAnvilTest {
         }
         tree = MerkleTree.of(leaves);
         anchor.anchor(1, tree.root(), POWER_MW.length, START_MS / 1000, START_MS / 1000 + 30);
+
+        // installation 2: key rotated (the old one retired at this block's time), then a reading the old key signed
+        // at 2030-01-01 00:00 UTC, after its retirement, sealed alone in batch 2
+        byte[] meter2 = Hex.decode("34945a1b2c3e");
+        retired = new DeviceSigner(new BigInteger("5b1e7a3c9d2f4086a1c3e5f7092b4d6f8a1c3e5b7d9f0a2c4e6b8d0f1a3c5e7d", 16));
+        DeviceSigner current = new DeviceSigner(
+                new BigInteger("6c2f8b4d0e3a5197b2d4f6a8103c5e7a9b2d4f6c8e0a1b3d5f7c9e1a2b4d6f8e", 16));
+        anchor.registerInstallation(2, meter2, retired.publicKey().raw());
+        retiredAt = anchor.rotateDeviceKey(2, meter2, current.publicKey().raw());
+        long lateMs = 1_893_456_000_000L;
+        lateMessage = new ReadingMessage(retired.publicKey().deviceId(), 0x34945a1b2c3eL, 1, 0, lateMs, 500_000,
+                9_000_000L, 1).encode();
+        lateSignature = retired.sign(lateMessage);
+        anchor.anchor(2, MerkleTree.leaf(lateMessage, lateSignature), 1, lateMs / 1000, lateMs / 1000);
     }
 
     @AfterAll
@@ -133,12 +153,40 @@ class VerifierAnvilTest {
     }
 
     @Test
-    void aBatchThatIsNotAnchoredFails() throws Exception {
-        Run run = verify(bundle(2, 3));
+    void aReadingSignedByARetiredKeyAfterItsRetirementFails() throws Exception {
+        ObjectNode bundle = JSON.createObjectNode();
+        bundle.put("batch_id", 2);
+        bundle.put("reading_id", 20);
+        bundle.put("index", 0);
+        bundle.put("leaf", "0x" + Hex.encode(MerkleTree.leaf(lateMessage, lateSignature)));
+        bundle.putArray("proof");
+        bundle.put("merkle_root", "0x" + Hex.encode(MerkleTree.leaf(lateMessage, lateSignature)));
+        bundle.put("message", Hex.encode(lateMessage));
+        bundle.put("signature", Hex.encode(lateSignature));
+        bundle.put("public_key", Hex.encode(retired.publicKey().raw()));
+        bundle.put("device_id", retired.publicKey().deviceIdHex());
+
+        Run run = verify(bundle);
 
         assertEquals(1, run.code, run.out + run.err);
         List<String> lines = run.out.lines().toList();
-        assertEquals("FAIL        anchored   batch 2 is not anchored in the contract", lines.get(3));
+        assertEquals("FAIL        signature  device " + retired.publicKey().deviceIdHex() + "'s key was retired at "
+                + retiredAt + " (Unix s), before the reading's time 1893456000000 ms; the bundle's key matches it",
+                lines.get(1));
+        assertEquals(true, lines.get(2).startsWith("OK          merkle     "), lines.get(2));
+        assertEquals(true, lines.get(3).startsWith("OK          anchored   batch 2 (1 readings) anchored at "),
+                lines.get(3));
+        assertEquals("FAIL        contract   verifyReading returned false, checkReading KeyRetired", lines.get(4));
+        assertEquals("RESULT: the reading is NOT proven", lines.get(6));
+    }
+
+    @Test
+    void aBatchThatIsNotAnchoredFails() throws Exception {
+        Run run = verify(bundle(3, 3));
+
+        assertEquals(1, run.code, run.out + run.err);
+        List<String> lines = run.out.lines().toList();
+        assertEquals("FAIL        anchored   batch 3 is not anchored in the contract", lines.get(3));
         assertEquals("FAIL        contract   verifyReading returned false, checkReading UnknownBatch", lines.get(4));
     }
 

@@ -21,6 +21,7 @@ import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.RawTransactionManager;
@@ -70,6 +71,21 @@ public final class TestAnchor {
         send(web3j, transactions, address, FunctionEncoder.encode(new Function("registerInstallation", List.of(
                 new Uint64(installationId), new Bytes6(meterId), new Bytes32(Arrays.copyOfRange(publicKey, 0, 32)),
                 new Bytes32(Arrays.copyOfRange(publicKey, 32, 64))), List.of())));
+    }
+
+    /**
+     * rotateDeviceKey(installationId, meterId, x, y): the installation's current key is retired at the block's time.
+     *
+     * @return that block's timestamp, Unix s (the retired key's retiredAt)
+     */
+    public long rotateDeviceKey(long installationId, byte[] meterId, byte[] publicKey)
+            throws IOException, InterruptedException {
+        TransactionReceipt receipt = send(web3j, transactions, address, FunctionEncoder.encode(new Function(
+                "rotateDeviceKey", List.of(new Uint64(installationId), new Bytes6(meterId),
+                        new Bytes32(Arrays.copyOfRange(publicKey, 0, 32)),
+                        new Bytes32(Arrays.copyOfRange(publicKey, 32, 64))), List.of())));
+        return web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(receipt.getBlockNumber()), false).send()
+                .getBlock().getTimestamp().longValueExact();
     }
 
     /** onReport for one batch, times in Unix s. */
