@@ -1299,7 +1299,7 @@ describe("a broken manifest is caught", () => {
       (o) => {
         db(o).postgresql.parameters.max_connections = "60";
       },
-      /78 pooled connections, max_connections 60/,
+      /76 pooled connections, max_connections 60/,
     ],
     "PostgreSQL open to every pod": [
       (o) => {
