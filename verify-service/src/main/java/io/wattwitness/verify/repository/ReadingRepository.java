@@ -71,6 +71,9 @@ public class ReadingRepository {
             + " AND (r.status, coalesce(r.verification_error, '')) <> (v.new_status, coalesce(v.new_error, ''))"
             + " ORDER BY r.id";
 
+    private static final String BY_IDS = "SELECT " + EVENT_COLUMNS + " FROM readings WHERE id = ANY($1::bigint[])"
+            + " ORDER BY id";
+
     private static final String DISPUTE = "UPDATE readings SET status = '" + ReadingStatus.DISPUTED.word()
             + "', verification_error = 'equivocation' WHERE status <> '" + ReadingStatus.DISPUTED.word()
             + "' AND id = ANY($1::bigint[]) RETURNING " + EVENT_COLUMNS;
@@ -215,6 +218,21 @@ public class ReadingRepository {
             return Uni.createFrom().item(List.of());
         }
         return connection.preparedQuery(DISPUTE).execute(Tuple.of(ids.toArray(new Long[0])))
+                .map(ReadingRepository::readingRows);
+    }
+
+    /**
+     * Reads stored readings as they are now, to publish them again.
+     *
+     * @param connection the transaction's connection
+     * @param ids reading ids
+     * @return the readings found, by id
+     */
+    public Uni<List<ReadingRow>> byIds(SqlConnection connection, Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return connection.preparedQuery(BY_IDS).execute(Tuple.of(ids.toArray(new Long[0])))
                 .map(ReadingRepository::readingRows);
     }
 

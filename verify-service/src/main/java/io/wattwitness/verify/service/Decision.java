@@ -17,8 +17,10 @@ public sealed interface Decision permits Decision.Store, Decision.Duplicate, Dec
      * @param candidate the resent reading
      * @param identical true when the message is the one stored in {@code readings} (a resend or redelivery),
      *        false when it repeats a conflicting message already recorded
+     * @param storedId id of the reading stored before this poll that the record names, or 0 when that reading is
+     *        inserted by this poll (its event is published anyway)
      */
-    record Duplicate(Checked.Accepted candidate, boolean identical) implements Decision {
+    record Duplicate(Checked.Accepted candidate, boolean identical, long storedId) implements Decision {
     }
 
     /**

@@ -142,10 +142,10 @@ public final class PollPlanner {
         Slot same = sequence.get(position);
         if (same != null) {
             if (same.messageHex.equals(messageHex)) {
-                return add(new Decision.Duplicate(candidate, true));
+                return add(new Decision.Duplicate(candidate, true, same.storedId));
             }
             if (!same.conflicts.add(messageHex)) {
-                return add(new Decision.Duplicate(candidate, false));
+                return add(new Decision.Duplicate(candidate, false, same.storedId));
             }
             same.status = PendingReading.DISPUTED;
             same.verificationError = ReadingRules.EQUIVOCATION;

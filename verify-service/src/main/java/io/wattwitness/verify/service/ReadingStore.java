@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * readings (one statement), and only when the poll has them: conflicts, quarantine rows, the new register verdicts of
  * stored readings that got a new predecessor, disputes; finally raises the devices' highest boot. Every statement
  * takes the poll's rows as arrays, so a clean poll costs five round trips (BEGIN, lock, neighbours, insert, highest
- * boot) and COMMIT, whatever its size. Nothing is updated except a reading's status (register verdict, disputed)
+ * boot) and COMMIT, whatever its size; a poll naming readings stored before it adds one read of those rows, which
+ * are published again (see {@link #republished}). Nothing is updated except a reading's status (register verdict, disputed)
  * and a device's highest boot; nothing is deleted. The acks of the poll are part of the result, published after
  * the commit.
  */
@@ -133,6 +134,7 @@ public class ReadingStore {
             }
         }
         List<VerifiedEvent> changed = new ArrayList<>();
+        List<VerifiedEvent> again = new ArrayList<>();
         List<String> keptSealed = new ArrayList<>();
         List<Verdict> verdicts = new ArrayList<>(planner.reevaluations().size());
         for (PollPlanner.Reevaluation reevaluation : planner.reevaluations()) {
@@ -153,9 +155,11 @@ public class ReadingStore {
                 .chain(() -> conflicts.insert(connection, newConflicts(conflicting)))
                 .chain(insertedConflicts -> readings.dispute(connection, storedTargets(conflicting))
                         .invoke(rows -> rows.forEach(row -> changed.add(VerifiedEvent.of(row))))
-                        .chain(disputed -> quarantine.insert(connection, quarantineRows(quarantined))
+                        .chain(disputed -> readings.byIds(connection, republished(planner.decisions(), changed)))
+                        .invoke(rows -> rows.forEach(row -> again.add(VerifiedEvent.of(row))))
+                        .chain(republished -> quarantine.insert(connection, quarantineRows(quarantined))
                                 .chain(() -> devices.raiseHighestBoot(connection, boots))
-                                .map(ignored -> result(planner, insertedConflicts, changed, keptSealed.size(),
+                                .map(ignored -> result(planner, insertedConflicts, changed, again, keptSealed.size(),
                                         verifiedAtMs))));
     }
 
@@ -205,6 +209,28 @@ public class ReadingStore {
         }
     }
 
+    /**
+     * Readings stored before this poll that a record of the poll names again (an identical resend, a redelivery, a
+     * conflicting message already recorded) and whose status this poll does not change: they are published on
+     * {@code readings.verified} again. A redelivery follows a crash or a lost COMMIT answer after an earlier attempt
+     * committed, which may never have published its events; publishing the stored row again is harmless because
+     * every consumer of the topic is idempotent per reading id.
+     */
+    private static Set<Long> republished(List<Decision> decisions, List<VerifiedEvent> changed) {
+        Set<Long> ids = new LinkedHashSet<>();
+        for (Decision decision : decisions) {
+            if (decision instanceof Decision.Duplicate duplicate && duplicate.storedId() != 0) {
+                ids.add(duplicate.storedId());
+            } else if (decision instanceof Decision.Conflict conflict && conflict.pending() == null) {
+                ids.add(conflict.storedId());
+            }
+        }
+        for (VerifiedEvent event : changed) {
+            ids.remove(event.id());
+        }
+        return ids;
+    }
+
     private static Set<Long> storedTargets(List<Decision.Conflict> conflicting) {
         Set<Long> ids = new LinkedHashSet<>();
         for (Decision.Conflict conflict : conflicting) {
@@ -216,7 +242,7 @@ public class ReadingStore {
     }
 
     private static StoreResult result(PollPlanner planner, Set<String> insertedConflicts, List<VerifiedEvent> changed,
-            int keptSealed, long verifiedAtMs) {
+            List<VerifiedEvent> again, int keptSealed, long verifiedAtMs) {
         int resends = 0;
         int late = 0;
         Map<String, Integer> outcomes = new TreeMap<>();
@@ -246,7 +272,8 @@ public class ReadingStore {
             reevaluated += PendingReading.DISPUTED.equals(event.status()) ? 0 : 1;
         }
         events.addAll(changed);
+        events.addAll(again);
         return new StoreResult(outcomes, quarantined, events, AckPlan.of(planner.decisions()), resends, late,
-                reevaluated, keptSealed);
+                reevaluated, keptSealed, again.size());
     }
 }

@@ -17,14 +17,16 @@ import java.util.Map;
  * @param reevaluated stored readings whose register verdict changed because a reading was inserted before them
  * @param keptSealed stored readings whose register verdict would have changed but which are already sealed into an
  *        anchoring batch: they keep the verdict they were sealed with (logged at WARN)
+ * @param republished stored readings published again because a record of the poll named them (a resend, a
+ *        redelivery after a crash or a lost COMMIT answer); their events are part of {@code events}
  */
 public record StoreResult(Map<String, Integer> outcomes, Map<String, Integer> quarantined,
         List<VerifiedEvent> events, List<AckPlan.DeviceAckRecord> acks, int resends, int late, int reevaluated,
-        int keptSealed) {
+        int keptSealed, int republished) {
 
     /** @return the result of an empty poll */
     public static StoreResult empty() {
-        return new StoreResult(Map.of(), Map.of(), List.of(), List.of(), 0, 0, 0, 0);
+        return new StoreResult(Map.of(), Map.of(), List.of(), List.of(), 0, 0, 0, 0, 0);
     }
 
     /** Outcome: a new row with status verified. */

@@ -6,7 +6,9 @@ import io.wattwitness.verify.repository.ReadingRow;
 
 /**
  * A stored reading as published on {@code readings.verified} (this record is the contract), after the commit:
- * once when it is inserted and once more when it becomes disputed.
+ * when it is inserted, when its status changes (register verdict, disputed), and again, as stored, whenever a later
+ * poll names it (a redelivery or resend: the first publication may have been lost between commit and publish).
+ * Consumers must be idempotent per {@code id}.
  *
  * @param id reading row id
  * @param installationId installation id

@@ -32,6 +32,7 @@ public class VerifyMetrics {
         late();
         reevaluated();
         keptSealed();
+        republished();
         acksPublished();
         acksFailed();
         ackReadings("stored");
@@ -53,6 +54,7 @@ public class VerifyMetrics {
         late().increment(result.late());
         reevaluated().increment(result.reevaluated());
         keptSealed().increment(result.keptSealed());
+        republished().increment(result.republished());
         quarantined(QuarantineEntry.STAGE_VERIFY, result.quarantined());
     }
 
@@ -119,6 +121,13 @@ public class VerifyMetrics {
     private Counter keptSealed() {
         return Counter.builder("verify.reevaluations.kept.sealed")
                 .description("Register verdicts not changed because the reading is already sealed into a batch")
+                .register(registry);
+    }
+
+    private Counter republished() {
+        return Counter.builder("verify.republished")
+                .description("Stored readings published on readings.verified again because a record named them again"
+                        + " (a resend, or a redelivery after a crash or a lost COMMIT answer)")
                 .register(registry);
     }
 
